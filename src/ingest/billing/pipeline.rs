@@ -1,0 +1,390 @@
+//! Runs a [`Mapping`] over one file: parses raw columns (counting repairs, flagging rejects),
+//! computes the FOCUS columns, checks charge periods against billing periods, and builds the
+//! audit query whose one pass yields the file's row counts, repairs and cost totals.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::mapping::{self, Mapping, Parse};
+use super::schema::{FocusType, COST_COLUMNS};
+use super::source::{FileKind, Probe};
+use crate::error::{Error, Position, Result};
+
+/// Separates column, value and reason inside the internal rejection column.
+pub const SEP: &str = "\u{1f}";
+/// Internal column: the source file.
+pub const FILE: &str = "__file";
+/// Internal column: the 1-based data row.
+pub const ROW: &str = "__row";
+/// Internal column: why the row is rejected (null when kept).
+pub const REJECT: &str = "__reject";
+
+/// One file, planned: lazy data and its audit query.
+pub struct FilePlan {
+    /// FOCUS (or commitment) columns, extension columns, and the internal columns.
+    pub data: LazyFrame,
+    /// One row per currency with counts and totals.
+    pub audit: LazyFrame,
+    /// (column, kind) of each repair counter `__rep<i>` in the audit.
+    pub repair_labels: Vec<(String, String)>,
+    /// The output columns in order (without internal columns).
+    pub columns: Vec<String>,
+}
+
+/// The raw rows of a file as a lazy frame with `__row` and `__file`.
+pub fn raw_frame(probe: &Probe) -> Result<LazyFrame> {
+    let lf = match probe.kind {
+        FileKind::Csv | FileKind::CsvGz => super::source::scan_csv_as_text(probe)?,
+        FileKind::Parquet => LazyFrame::scan_parquet(
+            PlRefPath::new(probe.path.to_string_lossy().as_ref()),
+            ScanArgsParquet::default(),
+        )
+        .map_err(|e| Error::data(Position::file(&probe.path), format!("cannot read as parquet: {e}")))?,
+        FileKind::JsonLines => super::gcp::read_json_lines(&probe.path)?.lazy(),
+    };
+    // A blank line (or one holding only whitespace or a carriage return, as in the FOCUS 1.2
+    // specification's scenario files) is not a row: it is flagged here, counted, and skipped.
+    let blank = match (probe.kind, probe.header.first(), probe.header.last()) {
+        (FileKind::Csv | FileKind::CsvGz, Some(first), Some(last)) if probe.header.len() > 1 => col(first.as_str())
+            .str()
+            .strip_chars(lit(NULL))
+            .eq(lit(""))
+            .fill_null(lit(true))
+            .and(col(last.as_str()).is_null())
+            .and(col(probe.header[1].as_str()).is_null()),
+        _ => lit(false),
+    };
+    Ok(lf
+        .with_row_index(ROW, Some(1))
+        .with_columns([
+            lit(probe.path.to_string_lossy().to_string()).alias(FILE),
+            blank.alias(BLANK),
+        ]))
+}
+
+/// Internal column: the row is a blank line.
+pub const BLANK: &str = "__blank";
+
+fn reason(column: &str, value: Expr, expected: &str) -> Expr {
+    concat_str(
+        [
+            lit(format!("{column}{SEP}")),
+            value.cast(DataType::String).fill_null(lit("")),
+            lit(format!("{SEP}{expected}")),
+        ],
+        "",
+        false,
+    )
+}
+
+/// Plans one file.
+///
+/// `schema` lists the output columns (FOCUS 1.2, or the commitment dataset's), each filled from
+/// the mapping's outputs or null. `billing_period_tolerance` (hours) enables the charge-period
+/// check: charges starting outside their billing period by more than the tolerance are
+/// rejected; within it they are kept and counted (providers that bill in a local time zone).
+pub fn plan(
+    probe: &Probe,
+    mapping: &Mapping,
+    schema: &[(&str, FocusType)],
+    billing_period_tolerance: Option<u32>,
+) -> Result<FilePlan> {
+    let mut raw = raw_frame(probe)?;
+    let raw_schema = raw
+        .collect_schema()
+        .map_err(|e| Error::data(Position::file(&probe.path), format!("cannot read: {e}")))?;
+
+    let mut parsed_exprs = Vec::new();
+    let mut reject_exprs = Vec::new();
+    let mut repair_exprs = Vec::new();
+    let mut repair_labels = Vec::new();
+    let mut add_repair = |column: &str, kind: &str, flag: Expr, repair_exprs: &mut Vec<Expr>| {
+        let name = format!("__rep{}", repair_labels.len());
+        repair_labels.push((column.to_string(), kind.to_string()));
+        repair_exprs.push(flag.fill_null(lit(false)).alias(name));
+    };
+
+    for column in &mapping.parse {
+        let name = column.raw.as_str();
+        let out = mapping::parsed_name(name);
+        let dtype = raw_schema.get(name).cloned().unwrap_or(DataType::String);
+        let value = col(name);
+        if dtype != DataType::String {
+            // Typed sources (Parquet, JSON): the engine already parsed them.
+            let expr = match column.parse {
+                Parse::Number => value.clone().cast(DataType::Float64),
+                Parse::DateTime | Parse::DateInclusiveEnd => match dtype {
+                    DataType::Datetime(_, Some(_)) => value
+                        .clone()
+                        .dt()
+                        .convert_time_zone(TimeZone::UTC)
+                        .cast(super::schema::utc_datetime()),
+                    DataType::Datetime(_, None) | DataType::Date => value
+                        .clone()
+                        .cast(DataType::Datetime(TimeUnit::Microseconds, None))
+                        .dt()
+                        .replace_time_zone(Some(TimeZone::UTC), lit("raise"), NonExistent::Raise),
+                    _ => value
+                        .clone()
+                        .cast(DataType::String)
+                        .pipe_datetime(&[0, 1, 5, 9, 11]),
+                },
+                Parse::Text | Parse::Enum(_) => value.clone().cast(DataType::String),
+            };
+            parsed_exprs.push(expr.alias(out));
+            continue;
+        }
+        match &column.parse {
+            Parse::Text => {
+                parsed_exprs.push(mapping::text_value(value.clone()).alias(out));
+                add_repair(name, "NULL string -> null", mapping::is_null_string(value), &mut repair_exprs);
+            }
+            Parse::Number => {
+                parsed_exprs.push(mapping::number_value(value.clone()).alias(out));
+                reject_exprs.push(
+                    when(mapping::number_rejected(value.clone()))
+                        .then(reason(name, value.clone(), "expected a number"))
+                        .otherwise(lit(NULL).cast(DataType::String)),
+                );
+                add_repair(name, "NULL string -> null", mapping::is_null_string(value), &mut repair_exprs);
+            }
+            Parse::DateTime | Parse::DateInclusiveEnd => {
+                let formats = mapping::sniff_datetime_formats(&probe.sample_values(name));
+                let inclusive = matches!(column.parse, Parse::DateInclusiveEnd);
+                parsed_exprs.push(mapping::datetime_value(value.clone(), &formats, inclusive).alias(out));
+                let shown: Vec<&str> = formats
+                    .iter()
+                    .map(|&i| mapping::DATETIME_FORMATS.get(i).copied().unwrap_or("hour 24-47 rolled over"))
+                    .collect();
+                reject_exprs.push(
+                    when(mapping::datetime_rejected(value.clone(), &formats))
+                        .then(reason(
+                            name,
+                            value.clone(),
+                            &format!(
+                                "expected a date/time like the rest of the file ({})",
+                                shown.join(" or ")
+                            ),
+                        ))
+                        .otherwise(lit(NULL).cast(DataType::String)),
+                );
+                add_repair(
+                    name,
+                    "hour >= 24 rolled over to the next day",
+                    mapping::datetime_rolled_over(value.clone(), &formats),
+                    &mut repair_exprs,
+                );
+                add_repair(
+                    name,
+                    "non-ISO date -> UTC ISO 8601",
+                    mapping::datetime_repaired(value.clone(), &formats),
+                    &mut repair_exprs,
+                );
+                add_repair(name, "NULL string -> null", mapping::is_null_string(value), &mut repair_exprs);
+            }
+            Parse::Enum(allowed) => {
+                parsed_exprs.push(mapping::enum_value(value.clone(), allowed).alias(out));
+                add_repair(name, "enum spelling", mapping::enum_repaired(value.clone(), allowed), &mut repair_exprs);
+                add_repair(
+                    name,
+                    "unknown value kept",
+                    mapping::enum_unknown(value.clone(), allowed),
+                    &mut repair_exprs,
+                );
+                add_repair(name, "NULL string -> null", mapping::is_null_string(value), &mut repair_exprs);
+            }
+        }
+    }
+
+    // Stage 1: parsed columns, row-level rejects and repair flags next to the raw columns.
+    let reject_names: Vec<String> = (0..reject_exprs.len()).map(|i| format!("__rej{i}")).collect();
+    let mut stage1 = parsed_exprs;
+    stage1.extend(
+        reject_exprs
+            .into_iter()
+            .zip(&reject_names)
+            .map(|(e, n)| e.alias(n.as_str())),
+    );
+    stage1.extend(repair_exprs);
+    let lf = raw.with_columns(stage1);
+
+    // Stage 2: output columns.
+    let mut select = Vec::new();
+    let mut columns = Vec::new();
+    for (name, ty) in schema {
+        let expr = match mapping.outputs.iter().find(|(n, _)| n == name) {
+            Some((_, e)) => e.clone().cast(ty.dtype()),
+            None => lit(NULL).cast(ty.dtype()),
+        };
+        select.push(expr.alias(*name));
+        columns.push(name.to_string());
+    }
+    for (raw_name, out) in &mapping.extensions {
+        if columns.contains(out) {
+            continue;
+        }
+        select.push(col(raw_name.as_str()).alias(out.as_str()));
+        columns.push(out.clone());
+    }
+    for (name, _) in &mapping.outputs {
+        if !columns.contains(name) {
+            // Outputs outside the schema (e.g. x_ columns computed by a mapping).
+            let (_, e) = mapping.outputs.iter().find(|(n, _)| n == name).expect("listed");
+            select.push(e.clone().alias(name.as_str()));
+            columns.push(name.clone());
+        }
+    }
+    select.push(col(FILE));
+    select.push(col(ROW));
+    select.push(col(BLANK));
+    for n in &reject_names {
+        select.push(col(n.as_str()));
+    }
+    for i in 0..repair_labels.len() {
+        select.push(col(format!("__rep{i}")));
+    }
+    let mut lf = lf.select(select);
+
+    // Stage 3: the one rejection reason of each row (first failing check wins).
+    let mut reasons: Vec<Expr> = reject_names.iter().map(|n| col(n.as_str())).collect();
+    let has = |c: &str| schema.iter().any(|(n, _)| *n == c);
+    if let (Some(tolerance), true) = (
+        billing_period_tolerance,
+        has("ChargePeriodStart") && has("BillingPeriodStart"),
+    ) {
+        let start = col("ChargePeriodStart");
+        let not_correction = col("ChargeClass").neq(lit("Correction")).fill_null(lit(true));
+        let slack = lit(chrono::Duration::hours(tolerance as i64));
+        let outside = start
+            .clone()
+            .lt(col("BillingPeriodStart"))
+            .or(start.clone().gt_eq(col("BillingPeriodEnd")))
+            .and(not_correction.clone())
+            .fill_null(lit(false));
+        let far_outside = start
+            .clone()
+            .lt(col("BillingPeriodStart") - slack.clone())
+            .or(start.clone().gt_eq(col("BillingPeriodEnd") + slack))
+            .and(not_correction)
+            .fill_null(lit(false));
+        let flag = format!("__rep{}", repair_labels.len());
+        repair_labels.push((
+            "ChargePeriodStart".to_string(),
+            format!("outside its billing period by less than {tolerance} h (kept; time-zone skew)"),
+        ));
+        lf = lf.with_column(outside.and(far_outside.clone().not()).alias(flag.as_str()));
+        reasons.push(
+            when(far_outside)
+                .then(concat_str(
+                    [
+                        lit(format!("ChargePeriodStart{SEP}")),
+                        start.dt().to_string("%Y-%m-%dT%H:%M:%SZ"),
+                        lit(format!("{SEP}expected a charge period starting inside its billing period [")),
+                        col("BillingPeriodStart").dt().to_string("%Y-%m-%dT%H:%M:%SZ"),
+                        lit(", "),
+                        col("BillingPeriodEnd").dt().to_string("%Y-%m-%dT%H:%M:%SZ"),
+                        lit(format!(
+                            ") give or take {tolerance} h (rows fixing an earlier period must have ChargeClass 'Correction')"
+                        )),
+                    ],
+                    "",
+                    false,
+                ))
+                .otherwise(lit(NULL).cast(DataType::String)),
+        );
+    }
+    let reject = match reasons.len() {
+        0 => lit(NULL).cast(DataType::String),
+        1 => reasons.remove(0),
+        _ => coalesce(&reasons),
+    };
+    lf = lf.with_column(
+        when(col(BLANK))
+            .then(lit(NULL).cast(DataType::String))
+            .otherwise(reject)
+            .alias(REJECT),
+    );
+    let lf = lf.drop(by_name(reject_names.iter().map(|s| s.as_str()), true, false));
+
+    // The audit: one pass, one row per currency.
+    let kept = col(REJECT).is_null();
+    let mut aggs = vec![
+        col(BLANK).not().sum().alias("__rows"),
+        col(BLANK).sum().alias("__blank"),
+        col(REJECT).is_not_null().sum().alias("__rejected"),
+    ];
+    for cost in COST_COLUMNS {
+        if has(cost) {
+            aggs.push(col(cost).sum().alias(format!("__read:{cost}")));
+            aggs.push(col(cost).filter(kept.clone()).sum().alias(format!("__returned:{cost}")));
+        }
+    }
+    if !repair_labels.is_empty() {
+        let flags: Vec<Expr> = (0..repair_labels.len()).map(|i| col(format!("__rep{i}"))).collect();
+        aggs.push(any_horizontal(&flags)?.sum().alias("__rows_repaired"));
+        for i in 0..repair_labels.len() {
+            aggs.push(col(format!("__rep{i}")).sum().alias(format!("__rep{i}")));
+        }
+    } else {
+        aggs.push(lit(0u32).alias("__rows_repaired"));
+    }
+    let currency = if has("BillingCurrency") {
+        col("BillingCurrency").fill_null(lit(""))
+    } else {
+        lit("")
+    };
+    let audit = lf
+        .clone()
+        .group_by([currency.alias("__currency")])
+        .agg(aggs);
+    let data = lf.filter(col(BLANK).not()).drop(by_name(
+        (0..repair_labels.len())
+            .map(|i| format!("__rep{i}"))
+            .chain([BLANK.to_string()])
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|s| s.as_str()),
+        true,
+        false,
+    ));
+    Ok(FilePlan {
+        data,
+        audit,
+        repair_labels,
+        columns,
+    })
+}
+
+/// Splits an internal rejection reason into (column, value, reason).
+pub fn split_reason(reason: &str) -> (String, String, String) {
+    let mut parts = reason.splitn(3, SEP);
+    let column = parts.next().unwrap_or("").to_string();
+    let value = parts.next().unwrap_or("").to_string();
+    let why = parts.next().unwrap_or("").to_string();
+    (column, value, why)
+}
+
+/// A data error for the first rejected row.
+pub fn rejection_error(file: &Path, row: u64, reason: &str, total: u64) -> Error {
+    let (column, value, why) = split_reason(reason);
+    let more = if total > 1 {
+        format!(" ({} rows rejected in all; pass lenient=True / --lenient to load the rest and list them)", total)
+    } else {
+        " (pass lenient=True / --lenient to load the other rows and report this one)".to_string()
+    };
+    Error::data(
+        Position::file(file).row(row).column(column).value(value),
+        format!("{why}{more}"),
+    )
+}
+
+trait PipeDatetime {
+    fn pipe_datetime(self, formats: &[usize]) -> Expr;
+}
+
+impl PipeDatetime for Expr {
+    fn pipe_datetime(self, formats: &[usize]) -> Expr {
+        mapping::datetime_value(self, formats, false)
+    }
+}
