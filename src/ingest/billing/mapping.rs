@@ -158,13 +158,6 @@ pub fn number_value(value: Expr) -> Expr {
         .otherwise(number)
 }
 
-/// True where a raw text value is present but is not a finite number.
-pub fn number_rejected(value: Expr) -> Expr {
-    let number = number_value(value.clone());
-    is_nullish(value)
-        .not()
-        .and(number.clone().is_null().or(number.clone().is_infinite()).or(number.is_nan()))
-}
 
 /// Date/time formats capcast reads, canonical first. Each is matched exactly.
 pub const DATETIME_FORMATS: &[&str] = &[
@@ -186,9 +179,6 @@ pub const DATETIME_FORMATS: &[&str] = &[
     "%d.%m.%Y",
     "%Y%m%d",
 ];
-
-/// Formats that are already FOCUS's ISO 8601 UTC form (no repair counted).
-const CANONICAL_FORMATS: usize = 2;
 
 /// Pseudo-format: ISO 8601 UTC with an hour of 24 or more (`2023-02-01T30:00:00Z`, as in the
 /// FOCUS 1.2 specification's own purchase scenario 2), rolled over to the next day.
@@ -341,27 +331,7 @@ pub fn datetime_rolled_over(value: Expr, formats: &[usize]) -> Expr {
     plain.is_null().and(rollover_value(value).is_not_null())
 }
 
-/// True where a date/time is present but unreadable.
-pub fn datetime_rejected(value: Expr, formats: &[usize]) -> Expr {
-    is_nullish(value.clone())
-        .not()
-        .and(datetime_value(value, formats, false).is_null())
-}
 
-/// True where a present date/time is not in FOCUS's canonical ISO 8601 UTC form.
-pub fn datetime_repaired(value: Expr, formats: &[usize]) -> Expr {
-    let canonical: Vec<usize> = formats
-        .iter()
-        .copied()
-        .filter(|&i| i < CANONICAL_FORMATS || i == ROLLOVER)
-        .collect();
-    let is_canonical = if canonical.is_empty() {
-        lit(false)
-    } else {
-        datetime_value(value.clone(), &canonical, false).is_not_null()
-    };
-    is_nullish(value).not().and(is_canonical.not())
-}
 
 /// The canonical spelling of an enumerated value (case and `-`/space/`_` insensitive);
 /// unknown values are kept as they are.
@@ -402,23 +372,4 @@ fn normalise_enum_key(value: &str) -> String {
         .collect()
 }
 
-/// True where an enumerated value was respelled.
-pub fn enum_repaired(value: Expr, allowed: &[&str]) -> Expr {
-    let canonical = enum_value(value.clone(), allowed);
-    is_nullish(value.clone())
-        .not()
-        .and(canonical.clone().neq(value.clone()))
-        .and(canonical.is_in(lit(Series::new("".into(), allowed)).implode(true), false))
-}
 
-/// True where an enumerated value is present but not one of `allowed`.
-pub fn enum_unknown(value: Expr, allowed: &[&str]) -> Expr {
-    let canonical = enum_value(value.clone(), allowed);
-    is_nullish(value)
-        .not()
-        .and(
-            canonical
-                .is_in(lit(Series::new("".into(), allowed)).implode(true), false)
-                .not(),
-        )
-}

@@ -45,14 +45,19 @@ pub fn raw_frame(probe: &Probe) -> Result<LazyFrame> {
     };
     // A blank line (or one holding only whitespace or a carriage return, as in the FOCUS 1.2
     // specification's scenario files) is not a row: it is flagged here, counted, and skipped.
-    let blank = match (probe.kind, probe.header.first(), probe.header.last()) {
-        (FileKind::Csv | FileKind::CsvGz, Some(first), Some(last)) if probe.header.len() > 1 => col(first.as_str())
-            .str()
-            .strip_chars(lit(NULL))
-            .eq(lit(""))
-            .fill_null(lit(true))
-            .and(col(last.as_str()).is_null())
-            .and(col(probe.header[1].as_str()).is_null()),
+    // Every column after the first must be empty: a row with only some cells filled (Azure's
+    // header-set samples fill one date in the middle) is a row, not a blank line.
+    let blank = match (probe.kind, probe.header.first()) {
+        (FileKind::Csv | FileKind::CsvGz, Some(first)) if probe.header.len() > 1 => probe.header[1..]
+            .iter()
+            .fold(
+                col(first.as_str())
+                    .str()
+                    .strip_chars(lit(NULL))
+                    .eq(lit(""))
+                    .fill_null(lit(true)),
+                |acc, name| acc.and(col(name.as_str()).is_null()),
+            ),
         _ => lit(false),
     };
     Ok(lf
@@ -135,6 +140,10 @@ pub fn plan(
             parsed_exprs.push(expr.alias(out));
             continue;
         }
+        // The parsed value is computed once (stage 1); the checks below read it back as
+        // `parsed` (stage 2), so each cell is parsed a single time.
+        let parsed = col(out.as_str());
+        let present = mapping::is_nullish(value.clone()).not();
         match &column.parse {
             Parse::Text => {
                 parsed_exprs.push(mapping::text_value(value.clone()).alias(out));
@@ -142,8 +151,15 @@ pub fn plan(
             }
             Parse::Number => {
                 parsed_exprs.push(mapping::number_value(value.clone()).alias(out));
+                let bad = present.clone().and(
+                    parsed
+                        .clone()
+                        .is_null()
+                        .or(parsed.clone().is_infinite())
+                        .or(parsed.is_nan()),
+                );
                 reject_exprs.push(
-                    when(mapping::number_rejected(value.clone()))
+                    when(bad)
                         .then(reason(name, value.clone(), "expected a number"))
                         .otherwise(lit(NULL).cast(DataType::String)),
                 );
@@ -158,7 +174,7 @@ pub fn plan(
                     .map(|&i| mapping::DATETIME_FORMATS.get(i).copied().unwrap_or("hour 24-47 rolled over"))
                     .collect();
                 reject_exprs.push(
-                    when(mapping::datetime_rejected(value.clone(), &formats))
+                    when(present.clone().and(parsed.clone().is_null()))
                         .then(reason(
                             name,
                             value.clone(),
@@ -169,27 +185,43 @@ pub fn plan(
                         ))
                         .otherwise(lit(NULL).cast(DataType::String)),
                 );
-                add_repair(
-                    name,
-                    "hour >= 24 rolled over to the next day",
-                    mapping::datetime_rolled_over(value.clone(), &formats),
-                    &mut repair_exprs,
-                );
+                if formats.contains(&mapping::ROLLOVER) {
+                    add_repair(
+                        name,
+                        "hour >= 24 rolled over to the next day",
+                        mapping::datetime_rolled_over(value.clone(), &formats),
+                        &mut repair_exprs,
+                    );
+                }
+                // Canonical FOCUS form: `YYYY-MM-DDTHH:MM:SS[.f]Z`.
+                let canonical = value
+                    .clone()
+                    .str()
+                    .ends_with(lit("Z"))
+                    .and(value.clone().str().slice(lit(10i64), lit(1u64)).eq(lit("T")));
                 add_repair(
                     name,
                     "non-ISO date -> UTC ISO 8601",
-                    mapping::datetime_repaired(value.clone(), &formats),
+                    parsed.is_not_null().and(canonical.not()),
                     &mut repair_exprs,
                 );
                 add_repair(name, "NULL string -> null", mapping::is_null_string(value), &mut repair_exprs);
             }
             Parse::Enum(allowed) => {
                 parsed_exprs.push(mapping::enum_value(value.clone(), allowed).alias(out));
-                add_repair(name, "enum spelling", mapping::enum_repaired(value.clone(), allowed), &mut repair_exprs);
+                let known = parsed
+                    .clone()
+                    .is_in(lit(Series::new("".into(), *allowed)).implode(true), false);
+                add_repair(
+                    name,
+                    "enum spelling",
+                    known.clone().and(parsed.clone().neq(value.clone())),
+                    &mut repair_exprs,
+                );
                 add_repair(
                     name,
                     "unknown value kept",
-                    mapping::enum_unknown(value.clone(), allowed),
+                    parsed.is_not_null().and(known.not()),
                     &mut repair_exprs,
                 );
                 add_repair(name, "NULL string -> null", mapping::is_null_string(value), &mut repair_exprs);
@@ -199,15 +231,13 @@ pub fn plan(
 
     // Stage 1: parsed columns, row-level rejects and repair flags next to the raw columns.
     let reject_names: Vec<String> = (0..reject_exprs.len()).map(|i| format!("__rej{i}")).collect();
-    let mut stage1 = parsed_exprs;
-    stage1.extend(
-        reject_exprs
-            .into_iter()
-            .zip(&reject_names)
-            .map(|(e, n)| e.alias(n.as_str())),
-    );
-    stage1.extend(repair_exprs);
-    let lf = raw.with_columns(stage1);
+    let mut checks: Vec<Expr> = reject_exprs
+        .into_iter()
+        .zip(&reject_names)
+        .map(|(e, n)| e.alias(n.as_str()))
+        .collect();
+    checks.extend(repair_exprs);
+    let lf = raw.with_columns(parsed_exprs).with_columns(checks);
 
     // Stage 2: output columns.
     let mut select = Vec::new();
