@@ -25,6 +25,7 @@
 //! # Ok::<(), capcast::Error>(())
 //! ```
 
+pub mod engine;
 pub mod error;
 pub mod generate;
 pub mod ingest;

@@ -142,7 +142,13 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
             BillingFormat::GcpCsv | BillingFormat::GcpJsonLines => {
                 (gcp::mapping(&probe, format)?, schema::COLUMNS.to_vec())
             }
-            _ => (azure::mapping(&probe, format)?, schema::COLUMNS.to_vec()),
+            BillingFormat::AzureEaActual
+            | BillingFormat::AzureEaAmortized
+            | BillingFormat::AzureMcaActual
+            | BillingFormat::AzureMcaAmortized
+            | BillingFormat::AzurePayAsYouGo => {
+                (azure::mapping(&probe, format)?, schema::COLUMNS.to_vec())
+            }
         };
         let plan = pipeline::plan(
             &probe,
@@ -154,8 +160,8 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
         )?;
         let audit = plan
             .audit
-            .clone()
-            .collect()
+            .clone();
+        let audit = crate::engine::collect_streaming(audit)
             .map_err(|e| engine_error(path, e))?;
         let file_audit = read_audit(&audit, &plan.repair_labels)?;
         for (label, count) in &file_audit.repairs {
@@ -175,7 +181,11 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
         report.rows_repaired += file_audit.rows_repaired;
         if format == BillingFormat::FocusContractCommitment {
             report.commitment_rows += file_audit.rows;
-            commitment_frames.push(plan.data.clone());
+            commitment_frames.push(if file_audit.rejected == 0 && file_audit.blank == 0 {
+                plan.clean.clone()
+            } else {
+                plan.data.clone()
+            });
         } else {
             for ((column, currency), (read, returned)) in &file_audit.totals {
                 let entry = totals.entry((column.clone(), currency.clone())).or_default();
@@ -193,6 +203,11 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
             rows_rejected: file_audit.rejected,
             notes: mapping.notes.clone(),
         });
+        let mut plan = plan;
+        if file_audit.rejected == 0 && file_audit.blank == 0 {
+            // Nothing to filter: let queries read only the columns they use.
+            plan.data = plan.clean.clone();
+        }
         if format != BillingFormat::FocusContractCommitment {
             planned.push(Planned {
                 path: path.clone(),

@@ -22,8 +22,12 @@ pub const REJECT: &str = "__reject";
 
 /// One file, planned: lazy data and its audit query.
 pub struct FilePlan {
-    /// FOCUS (or commitment) columns, extension columns, and the internal columns.
+    /// FOCUS (or commitment) columns, extension columns, and the internal columns, with every
+    /// check evaluated (blank lines dropped, `__reject` set).
     pub data: LazyFrame,
+    /// The same rows without the checks, for files whose audit found nothing to reject and no
+    /// blank lines: queries then read only the columns they use (projection pushdown).
+    pub clean: LazyFrame,
     /// One row per currency with counts and totals.
     pub audit: LazyFrame,
     /// (column, kind) of each repair counter `__rep<i>` in the audit.
@@ -237,6 +241,7 @@ pub fn plan(
         .map(|(e, n)| e.alias(n.as_str()))
         .collect();
     checks.extend(repair_exprs);
+    let parsed_only = raw.clone().with_columns(parsed_exprs.clone());
     let lf = raw.with_columns(parsed_exprs).with_columns(checks);
 
     // Stage 2: output columns.
@@ -265,6 +270,11 @@ pub fn plan(
             columns.push(name.clone());
         }
     }
+    let mut clean_select = select.clone();
+    clean_select.push(col(FILE));
+    clean_select.push(col(ROW));
+    clean_select.push(lit(NULL).cast(DataType::String).alias(REJECT));
+    let clean = parsed_only.select(clean_select);
     select.push(col(FILE));
     select.push(col(ROW));
     select.push(col(BLANK));
@@ -380,6 +390,7 @@ pub fn plan(
     ));
     Ok(FilePlan {
         data,
+        clean,
         audit,
         repair_labels,
         columns,
