@@ -356,41 +356,20 @@ fn probe_json_lines(path: &Path) -> Result<Probe> {
     if is_gzip(path) {
         check_gzip(path)?;
     }
-    let mut text = String::new();
-    // Only the first line is needed for the header; read a bounded prefix.
-    let mut reader = open_text(path)?;
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = reader.read(&mut buf).map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        text.push_str(&String::from_utf8_lossy(&buf[..n]));
-        if text.contains('\n') || text.len() > (1 << 22) {
-            break;
-        }
-    }
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let value: serde_json::Value = serde_json::from_str(first).map_err(|e| {
-        Error::data(
-            Position::file(path).row(1),
-            format!("line 1 is not a JSON object ({e}): expected one JSON object per line"),
-        )
-    })?;
-    let mut header = Vec::new();
-    if let serde_json::Value::Object(map) = &value {
-        flatten_keys("", map, &mut header);
-    } else {
+    // The header is every dotted name of the first rows, and the rows are a sample (dates are
+    // sniffed from it), flattened exactly as `gcp::read_json_lines` reads the whole file.
+    let (header, sample) = super::gcp::sample_json_lines(path, SAMPLE_ROWS)?;
+    if sample.is_empty() {
         return Err(Error::data(
-            Position::file(path).row(1),
-            "line 1 is not a JSON object: expected one JSON object per line",
+            Position::file(path),
+            "file has only blank lines: expected one JSON object per line",
         ));
     }
     Ok(Probe {
         path: path.to_path_buf(),
         kind: FileKind::JsonLines,
         header,
-        sample: Vec::new(),
+        sample,
         has_rows: true,
     })
 }
