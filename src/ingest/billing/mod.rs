@@ -80,7 +80,6 @@ pub struct Billing {
 
 struct Planned {
     path: PathBuf,
-    format: BillingFormat,
     plan: pipeline::FilePlan,
     key: Vec<Expr>,
     notes: Vec<String>,
@@ -211,7 +210,6 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
         if format != BillingFormat::FocusContractCommitment {
             planned.push(Planned {
                 path: path.clone(),
-                format,
                 plan,
                 key: mapping.line_item_key.clone(),
                 notes: mapping.notes.clone(),
@@ -287,19 +285,22 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
         ));
     }
 
-    // Duplicate line items.
-    let mut duplicate_filter: Option<Expr> = None;
+    // Duplicate line items: among the rows that are kept, a row whose identity (line item id
+    // and interval) repeats an earlier row's. Rejected rows take no part.
+    let mut duplicate_costs: BTreeMap<(String, String), f64> = BTreeMap::new();
     let keyed: Vec<&Planned> = planned.iter().filter(|p| !p.key.is_empty()).collect();
     if !keyed.is_empty() {
         report.duplicates.checked = true;
         let key_frames: Vec<LazyFrame> = keyed
             .iter()
             .map(|p| {
-                p.plan.data.clone().select([
+                p.plan.data.clone().filter(col(REJECT).is_null()).select([
                     concat_str(p.key.clone(), "|", false).alias("__key"),
+                    col("BillingCurrency").fill_null(lit("")),
                     col("BilledCost"),
-                    col(FILE),
-                    col(ROW),
+                    col("EffectiveCost"),
+                    col("ListCost"),
+                    col("ContractedCost"),
                 ])
             })
             .collect();
@@ -313,11 +314,25 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
             .collect()?;
         report.duplicates.rows = dups.height() as u64;
         if dups.height() > 0 {
-            report.duplicates.billed_cost = dups
-                .column("BilledCost")?
-                .as_materialized_series()
-                .sum::<f64>()
-                .unwrap_or(0.0);
+            let by_currency = dups
+                .clone()
+                .lazy()
+                .group_by([col("BillingCurrency")])
+                .agg(schema::COST_COLUMNS.iter().map(|c| col(*c).sum()).collect::<Vec<_>>())
+                .collect()?;
+            let currencies = by_currency.column("BillingCurrency")?.str()?.clone();
+            for i in 0..by_currency.height() {
+                let currency = currencies.get(i).unwrap_or("").to_string();
+                for cost in schema::COST_COLUMNS {
+                    *duplicate_costs.entry((cost.to_string(), currency.clone())).or_default() +=
+                        f64_at(&by_currency, cost, i);
+                }
+            }
+            report.duplicates.billed_cost = duplicate_costs
+                .iter()
+                .filter(|((c, _), _)| c == "BilledCost")
+                .map(|(_, v)| v)
+                .sum();
             let key_col = dups.column("__key")?.str()?.clone();
             report.duplicates.examples = key_col
                 .iter()
@@ -327,8 +342,33 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
                 .collect();
             report.duplicates.dropped = options.dedupe;
             if options.dedupe {
-                // Applied per keyed plan below via a global first-distinct over the same key.
-                duplicate_filter = Some(lit(true));
+                let frames: Vec<LazyFrame> = planned
+                    .iter()
+                    .map(|p| {
+                        let key = if p.key.is_empty() {
+                            concat_str([col(FILE), col(ROW).cast(DataType::String)], "|", false)
+                        } else {
+                            concat_str(p.key.clone(), "|", false)
+                        };
+                        p.plan
+                            .data
+                            .clone()
+                            .filter(col(REJECT).is_null())
+                            .with_column(key.alias("__key"))
+                    })
+                    .collect();
+                data = if frames.len() == 1 {
+                    frames[0].clone()
+                } else {
+                    concat_lf_diagonal(frames, UnionArgs::default())?
+                };
+                data = data
+                    .filter(col("__key").is_first_distinct())
+                    .drop(by_name(["__key"], true, false));
+                report.warnings.push(format!(
+                    "dropped {} duplicate line items (billed {:.6}); 'returned' totals exclude them",
+                    report.duplicates.rows, report.duplicates.billed_cost
+                ));
             } else {
                 report.warnings.push(format!(
                     "{} duplicate line items (the same line item id and interval delivered more than once, billed {:.6}); kept: pass dedupe=True / --dedupe to drop repeats",
@@ -337,41 +377,18 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
             }
         }
     }
-    if duplicate_filter.is_some() {
-        let frames: Vec<LazyFrame> = planned
-            .iter()
-            .map(|p| {
-                let key = if p.key.is_empty() {
-                    concat_str([col(FILE), col(ROW).cast(DataType::String)], "|", false)
-                } else {
-                    concat_str(p.key.clone(), "|", false)
-                };
-                p.plan.data.clone().with_column(key.alias("__key"))
-            })
-            .collect();
-        data = if frames.len() == 1 {
-            frames[0].clone()
-        } else {
-            concat_lf_diagonal(frames, UnionArgs::default())?
-        };
-        data = data
-            .filter(col("__key").is_first_distinct())
-            .drop(by_name(["__key"], true, false));
-    }
 
-    report.rows_kept = report.rows_read - report.rows_rejected - report.commitment_rows
-        - if options.dedupe { report.duplicates.rows } else { 0 };
+    let dropped_duplicates = if options.dedupe { report.duplicates.rows } else { 0 };
+    report.rows_kept =
+        report.rows_read - report.rows_rejected - report.commitment_rows - dropped_duplicates;
     for ((column, currency), (read, mut returned)) in totals {
-        if options.dedupe && column == "BilledCost" {
-            returned -= report.duplicates.billed_cost;
+        if options.dedupe {
+            returned -= duplicate_costs
+                .get(&(column.clone(), currency.clone()))
+                .copied()
+                .unwrap_or(0.0);
         }
         report.totals.push(CostTotal { column, currency, read, returned });
-    }
-    if options.dedupe && report.duplicates.rows > 0 {
-        report.warnings.push(format!(
-            "dropped {} duplicate line items (billed {:.6}); other cost columns of dropped rows are not subtracted from 'returned' above",
-            report.duplicates.rows, report.duplicates.billed_cost
-        ));
     }
     for p in &planned {
         for note in &p.notes {
@@ -379,7 +396,6 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
                 report.warnings.push(format!("{}: {note}", p.path.display()));
             }
         }
-        let _ = p.format;
     }
 
     let costs = data

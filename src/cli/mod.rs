@@ -1,0 +1,61 @@
+//! Argument parsing and dispatch of the `capcast` command line. Each subcommand lives in its
+//! own module; all of them print errors as one readable line and exit with status 1 (2 for
+//! usage errors, from clap).
+
+mod generate;
+mod ingest;
+mod paths;
+mod series;
+mod summary;
+mod utilization;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// capcast: capacity planning and cloud cost forecasting.
+#[derive(Debug, Parser)]
+#[command(name = "capcast", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load billing data (the bundled sample by default) and print a cost summary and the load report.
+    Summary(summary::Args),
+    /// Load billing exports, print the load report, and optionally write FOCUS 1.2 rows.
+    Ingest(ingest::Args),
+    /// Aggregate billing rows into `unique_id, ds, y` time series.
+    Series(series::Args),
+    /// Share of cost without a tag key, by a grouping.
+    TagCoverage(series::TagCoverageArgs),
+    /// The biggest cost changes between two periods.
+    TopMovers(series::TopMoversArgs),
+    /// Load utilization exports into one long frame `resource_id, metric, ts, value`.
+    Utilization(utilization::Args),
+    /// Write the seeded sample dataset (hourly FOCUS 1.2 billing and fleet utilization).
+    Generate(generate::Args),
+}
+
+/// Runs the command line.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Summary(args) => summary::run(args),
+        Command::Ingest(args) => ingest::run(args),
+        Command::Series(args) => series::run(args),
+        Command::TagCoverage(args) => series::run_tag_coverage(args),
+        Command::TopMovers(args) => series::run_top_movers(args),
+        Command::Utilization(args) => utilization::run(args),
+        Command::Generate(args) => generate::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
