@@ -10,3 +10,4 @@ mod series;
 mod billing_cur;
 mod billing_gcp;
 mod billing_properties;
+mod cli;

@@ -124,21 +124,28 @@ pub fn raw(name: &str) -> Expr {
     col(name)
 }
 
+/// Values that mean "no value": blank, whitespace, and `NULL`-like strings. Empty cells are
+/// already null when read.
+const NULLISH: [&str; 5] = ["", " ", "NULL", "null", "None"];
+
+fn string_list(values: &[&str]) -> Expr {
+    lit(Series::new("".into(), values)).implode(true)
+}
+
 /// True where a raw text value means "no value": null, blank, or a `NULL` string.
+///
+/// Exact matches only (hash look-ups, no per-cell allocation): this runs on every cell.
 pub fn is_nullish(value: Expr) -> Expr {
-    let trimmed = value.clone().str().strip_chars(lit(NULL));
     value
+        .clone()
         .is_null()
-        .or(trimmed.clone().eq(lit("")))
-        .or(trimmed.is_in(lit(Series::new("".into(), NULL_STRINGS)).implode(true), false))
+        .or(value.is_in(string_list(&NULLISH), false))
 }
 
 /// True where a raw value is a literal `NULL`-like string (a repair, not just an empty cell).
 pub fn is_null_string(value: Expr) -> Expr {
     value
-        .str()
-        .strip_chars(lit(NULL))
-        .is_in(lit(Series::new("".into(), NULL_STRINGS)).implode(true), false)
+        .is_in(string_list(&NULL_STRINGS), false)
         .fill_null(lit(false))
 }
 
@@ -151,8 +158,7 @@ pub fn text_value(value: Expr) -> Expr {
 
 /// A number from text; null where the text is null-like or not a number.
 pub fn number_value(value: Expr) -> Expr {
-    let stripped = value.clone().str().strip_chars(lit(NULL));
-    let number = stripped.cast(DataType::Float64);
+    let number = value.clone().cast(DataType::Float64);
     when(is_nullish(value))
         .then(lit(NULL).cast(DataType::Float64))
         .otherwise(number)
@@ -333,43 +339,57 @@ pub fn datetime_rolled_over(value: Expr, formats: &[usize]) -> Expr {
 
 
 
-/// The canonical spelling of an enumerated value (case and `-`/space/`_` insensitive);
-/// unknown values are kept as they are.
+/// The canonical spelling of an enumerated value; known variant spellings (case, `-`, `_`,
+/// space) are mapped by a hash look-up, unknown values are kept as they are.
 pub fn enum_value(value: Expr, allowed: &[&str]) -> Expr {
-    let key = enum_key(value.clone());
-    let mut chain: Option<ChainedThen> = None;
-    let mut first: Option<Then> = None;
-    for canonical in allowed {
-        let cond = key.clone().eq(lit(normalise_enum_key(canonical)));
-        match (first.take(), chain.take()) {
-            (None, None) => first = Some(when(cond).then(lit(*canonical))),
-            (Some(then), None) => chain = Some(then.when(cond).then(lit(*canonical))),
-            (None, Some(c)) => chain = Some(c.when(cond).then(lit(*canonical))),
-            (Some(_), Some(_)) => unreachable!("only one builder is live"),
+    let (variants, canonical) = enum_variants(allowed);
+    let variants: Vec<&str> = variants.iter().map(String::as_str).collect();
+    let canonical: Vec<&str> = canonical.iter().map(String::as_str).collect();
+    text_value(value).replace(
+        lit(Series::new("".into(), variants)).implode(true),
+        lit(Series::new("".into(), canonical)).implode(true),
+    )
+}
+
+/// Spellings of each allowed value that real exports use (`Usage-based`, `usage_based`,
+/// `USAGE BASED`, `UsageBased`, ...), each mapped to its canonical form.
+pub fn enum_variants(allowed: &[&str]) -> (Vec<String>, Vec<String>) {
+    let mut variants: Vec<String> = Vec::new();
+    let mut canonical: Vec<String> = Vec::new();
+    for value in allowed {
+        // Words split at separators and at camel-case boundaries (`OnDemand` -> On, Demand).
+        let mut words: Vec<String> = Vec::new();
+        for piece in value.split(['-', ' ', '_']) {
+            let mut word = String::new();
+            let mut previous_lower = false;
+            for c in piece.chars() {
+                if c.is_uppercase() && previous_lower && !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                previous_lower = c.is_lowercase();
+                word.push(c);
+            }
+            if !word.is_empty() {
+                words.push(word);
+            }
+        }
+        let mut spellings = Vec::new();
+        for sep in ["-", " ", "_", ""] {
+            let joined = words.join(sep);
+            let mut first_upper = joined.to_lowercase();
+            if let Some(c) = first_upper.get(..1) {
+                first_upper = c.to_uppercase() + &first_upper[1..];
+            }
+            spellings.extend([joined.clone(), joined.to_lowercase(), joined.to_uppercase(), first_upper]);
+        }
+        for spelling in spellings {
+            if spelling != *value && !variants.contains(&spelling) && !allowed.contains(&spelling.as_str()) {
+                variants.push(spelling);
+                canonical.push((*value).to_string());
+            }
         }
     }
-    let text = text_value(value);
-    match (first, chain) {
-        (Some(then), None) => then.otherwise(text),
-        (None, Some(c)) => c.otherwise(text),
-        _ => text,
-    }
-}
-
-fn enum_key(value: Expr) -> Expr {
-    value
-        .str()
-        .to_lowercase()
-        .str()
-        .replace_all(lit("[-_ ]"), lit(""), false)
-}
-
-fn normalise_enum_key(value: &str) -> String {
-    value
-        .to_lowercase()
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | ' '))
-        .collect()
+    (variants, canonical)
 }
 
 
