@@ -134,10 +134,12 @@ pub fn plan(
                         .cast(DataType::Datetime(TimeUnit::Microseconds, None))
                         .dt()
                         .replace_time_zone(Some(TimeZone::UTC), lit("raise"), NonExistent::Raise),
-                    _ => value
-                        .clone()
-                        .cast(DataType::String)
-                        .pipe_datetime(&[0, 1, 5, 9, 11]),
+                    // Text in a typed file (JSON lines): ISO 8601 in its common forms.
+                    _ => mapping::datetime_value(
+                        value.clone().cast(DataType::String),
+                        &[0, 1, 5, 9, 11],
+                        false,
+                    ),
                 },
                 Parse::Text | Parse::Enum(_) => value.clone().cast(DataType::String),
             };
@@ -418,14 +420,4 @@ pub fn rejection_error(file: &Path, row: u64, reason: &str, total: u64) -> Error
         Position::file(file).row(row).column(column).value(value),
         format!("{why}{more}"),
     )
-}
-
-trait PipeDatetime {
-    fn pipe_datetime(self, formats: &[usize]) -> Expr;
-}
-
-impl PipeDatetime for Expr {
-    fn pipe_datetime(self, formats: &[usize]) -> Expr {
-        mapping::datetime_value(self, formats, false)
-    }
 }
