@@ -101,6 +101,7 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
     let mut report = LoadReport::default();
     let mut planned: Vec<Planned> = Vec::new();
     let mut commitment_frames: Vec<LazyFrame> = Vec::new();
+    let mut diagnoses: Vec<LazyFrame> = Vec::new();
     let mut repairs: BTreeMap<(String, String), u64> = BTreeMap::new();
     let mut totals: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
     let mut currencies: BTreeMap<String, u64> = BTreeMap::new();
@@ -203,6 +204,9 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
             notes: mapping.notes.clone(),
         });
         let mut plan = plan;
+        if file_audit.rejected > 0 {
+            diagnoses.push(plan.diagnose.clone());
+        }
         if file_audit.rejected == 0 && file_audit.blank == 0 {
             // Nothing to filter: let queries read only the columns they use.
             plan.data = plan.clean.clone();
@@ -239,12 +243,25 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
 
     // Rejections: strict mode stops at the first; lenient lists the first few.
     if report.rows_rejected > 0 {
-        let examples = data
-            .clone()
-            .filter(col(REJECT).is_not_null())
-            .select([col(FILE), col(ROW), col(REJECT)])
-            .limit(options.max_examples as IdxSize)
-            .collect()?;
+        let mut examples: Option<DataFrame> = None;
+        for diagnose in &diagnoses {
+            let remaining = options.max_examples - examples.as_ref().map_or(0, |e| e.height());
+            if remaining == 0 {
+                break;
+            }
+            let found = diagnose
+                .clone()
+                .limit(remaining as IdxSize)
+                .collect()?;
+            examples = Some(match examples {
+                None => found,
+                Some(mut e) => {
+                    e.vstack_mut(&found)?;
+                    e
+                }
+            });
+        }
+        let examples = examples.unwrap_or_default();
         let rejections = rejections_of(&examples)?;
         if !options.lenient {
             if let Some(first) = rejections.first() {
@@ -519,7 +536,7 @@ fn first_position(df: &DataFrame) -> (PathBuf, u64) {
 
 fn rejections_of(df: &DataFrame) -> Result<Vec<Rejection>> {
     let files = df.column(FILE)?.str()?.clone();
-    let reasons = df.column(REJECT)?.str()?.clone();
+    let reasons = df.column(pipeline::REASON)?.str()?.clone();
     let mut out = Vec::new();
     for i in 0..df.height() {
         let (column, value, reason) = pipeline::split_reason(reasons.get(i).unwrap_or(""));

@@ -17,14 +17,24 @@ pub const SEP: &str = "\u{1f}";
 pub const FILE: &str = "__file";
 /// Internal column: the 1-based data row.
 pub const ROW: &str = "__row";
-/// Internal column: why the row is rejected (null when kept).
+/// Internal column: the number of the first check the row failed (null when kept).
 pub const REJECT: &str = "__reject";
+/// Internal column of [`FilePlan::diagnose`]: why the row was rejected.
+pub const REASON: &str = "__reason";
+
+/// The internal name under which a checked raw column is carried to the diagnosis.
+fn raw_carry(name: &str) -> String {
+    format!("__raw:{name}")
+}
 
 /// One file, planned: lazy data and its audit query.
 pub struct FilePlan {
     /// FOCUS (or commitment) columns, extension columns, and the internal columns, with every
     /// check evaluated (blank lines dropped, `__reject` set).
     pub data: LazyFrame,
+    /// The rejected rows only: `__file`, `__row` and `__reason` (column, value and what was
+    /// expected, separated by [`SEP`]).
+    pub diagnose: LazyFrame,
     /// The same rows without the checks, for files whose audit found nothing to reject and no
     /// blank lines: queries then read only the columns they use (projection pushdown).
     pub clean: LazyFrame,
@@ -105,7 +115,11 @@ pub fn plan(
         .map_err(|e| Error::data(Position::file(&probe.path), format!("cannot read: {e}")))?;
 
     let mut parsed_exprs = Vec::new();
-    let mut reject_exprs = Vec::new();
+    // Row-level checks: a cheap boolean flag per check, and the reason text, which is only
+    // ever evaluated on the few rejected rows (see `FilePlan::diagnose`).
+    let mut reject_exprs: Vec<Expr> = Vec::new();
+    let mut reject_reasons: Vec<Expr> = Vec::new();
+    let mut checked_raw: Vec<String> = Vec::new();
     let mut repair_exprs = Vec::new();
     let mut repair_labels = Vec::new();
     let mut add_repair = |column: &str, kind: &str, flag: Expr, repair_exprs: &mut Vec<Expr>| {
@@ -164,11 +178,9 @@ pub fn plan(
                         .or(parsed.clone().is_infinite())
                         .or(parsed.is_nan()),
                 );
-                reject_exprs.push(
-                    when(bad)
-                        .then(reason(name, value.clone(), "expected a number"))
-                        .otherwise(lit(NULL).cast(DataType::String)),
-                );
+                reject_exprs.push(bad);
+                reject_reasons.push(reason(name, col(raw_carry(name)), "expected a number"));
+                checked_raw.push(name.to_string());
                 add_repair(name, "NULL string -> null", mapping::is_null_string(value), &mut repair_exprs);
             }
             Parse::DateTime | Parse::DateInclusiveEnd => {
@@ -179,18 +191,16 @@ pub fn plan(
                     .iter()
                     .map(|&i| mapping::DATETIME_FORMATS.get(i).copied().unwrap_or("hour 24-47 rolled over"))
                     .collect();
-                reject_exprs.push(
-                    when(present.clone().and(parsed.clone().is_null()))
-                        .then(reason(
-                            name,
-                            value.clone(),
-                            &format!(
-                                "expected a date/time like the rest of the file ({})",
-                                shown.join(" or ")
-                            ),
-                        ))
-                        .otherwise(lit(NULL).cast(DataType::String)),
-                );
+                reject_exprs.push(present.clone().and(parsed.clone().is_null()));
+                reject_reasons.push(reason(
+                    name,
+                    col(raw_carry(name)),
+                    &format!(
+                        "expected a date/time like the rest of the file ({})",
+                        shown.join(" or ")
+                    ),
+                ));
+                checked_raw.push(name.to_string());
                 if formats.contains(&mapping::ROLLOVER) {
                     add_repair(
                         name,
@@ -240,7 +250,7 @@ pub fn plan(
     let mut checks: Vec<Expr> = reject_exprs
         .into_iter()
         .zip(&reject_names)
-        .map(|(e, n)| e.alias(n.as_str()))
+        .map(|(e, n)| e.fill_null(lit(false)).alias(n.as_str()))
         .collect();
     checks.extend(repair_exprs);
     let parsed_only = raw.clone().with_columns(parsed_exprs.clone());
@@ -275,7 +285,7 @@ pub fn plan(
     let mut clean_select = select.clone();
     clean_select.push(col(FILE));
     clean_select.push(col(ROW));
-    clean_select.push(lit(NULL).cast(DataType::String).alias(REJECT));
+    clean_select.push(lit(NULL).cast(DataType::Int32).alias(REJECT));
     let clean = parsed_only.select(clean_select);
     select.push(col(FILE));
     select.push(col(ROW));
@@ -283,14 +293,19 @@ pub fn plan(
     for n in &reject_names {
         select.push(col(n.as_str()));
     }
+    for name in &checked_raw {
+        select.push(col(name.as_str()).alias(raw_carry(name)));
+    }
     for i in 0..repair_labels.len() {
         select.push(col(format!("__rep{i}")));
     }
     let mut lf = lf.select(select);
 
-    // Stage 3: the one rejection reason of each row (first failing check wins).
-    let mut reasons: Vec<Expr> = reject_names.iter().map(|n| col(n.as_str())).collect();
+    // Stage 3: the one rejection of each row (first failing check wins), as a check number.
+    let mut flags: Vec<Expr> = reject_names.iter().map(|n| col(n.as_str())).collect();
+    let mut reasons = reject_reasons;
     let has = |c: &str| schema.iter().any(|(n, _)| *n == c);
+    let mut period_flag: Option<String> = None;
     if let (Some(tolerance), true) = (
         billing_period_tolerance,
         has("ChargePeriodStart") && has("BillingPeriodStart"),
@@ -315,39 +330,54 @@ pub fn plan(
             "ChargePeriodStart".to_string(),
             format!("outside its billing period by less than {tolerance} h (kept; time-zone skew)"),
         ));
-        lf = lf.with_column(outside.and(far_outside.clone().not()).alias(flag.as_str()));
-        reasons.push(
-            when(far_outside)
-                .then(concat_str(
-                    [
-                        lit(format!("ChargePeriodStart{SEP}")),
-                        start.dt().to_string("%Y-%m-%dT%H:%M:%SZ"),
-                        lit(format!("{SEP}expected a charge period starting inside its billing period [")),
-                        col("BillingPeriodStart").dt().to_string("%Y-%m-%dT%H:%M:%SZ"),
-                        lit(", "),
-                        col("BillingPeriodEnd").dt().to_string("%Y-%m-%dT%H:%M:%SZ"),
-                        lit(format!(
-                            ") give or take {tolerance} h (rows fixing an earlier period must have ChargeClass 'Correction')"
-                        )),
-                    ],
-                    "",
-                    false,
-                ))
-                .otherwise(lit(NULL).cast(DataType::String)),
-        );
+        lf = lf.with_columns([
+            outside.and(far_outside.clone().not()).alias(flag.as_str()),
+            far_outside.alias("__rej_period"),
+        ]);
+        period_flag = Some("__rej_period".to_string());
+        flags.push(col("__rej_period"));
+        reasons.push(concat_str(
+            [
+                lit(format!("ChargePeriodStart{SEP}")),
+                start.dt().to_string("%Y-%m-%dT%H:%M:%SZ"),
+                lit(format!("{SEP}expected a charge period starting inside its billing period [")),
+                col("BillingPeriodStart").dt().to_string("%Y-%m-%dT%H:%M:%SZ"),
+                lit(", "),
+                col("BillingPeriodEnd").dt().to_string("%Y-%m-%dT%H:%M:%SZ"),
+                lit(format!(
+                    ") give or take {tolerance} h (rows fixing an earlier period must have ChargeClass 'Correction')"
+                )),
+            ],
+            "",
+            false,
+        ));
     }
-    let reject = match reasons.len() {
-        0 => lit(NULL).cast(DataType::String),
-        1 => reasons.remove(0),
-        _ => coalesce(&reasons),
-    };
+    // The check number of the first failing check (null when the row is kept).
+    let mut reject = lit(NULL).cast(DataType::Int32);
+    for (i, flag) in flags.iter().enumerate().rev() {
+        reject = when(flag.clone()).then(lit(i as i32)).otherwise(reject);
+    }
     lf = lf.with_column(
         when(col(BLANK))
-            .then(lit(NULL).cast(DataType::String))
+            .then(lit(NULL).cast(DataType::Int32))
             .otherwise(reject)
             .alias(REJECT),
     );
-    let lf = lf.drop(by_name(reject_names.iter().map(|s| s.as_str()), true, false));
+    // Why rejected rows were rejected: built only after filtering to them.
+    let mut why = lit(NULL).cast(DataType::String);
+    for (i, reason_text) in reasons.iter().enumerate().rev() {
+        why = when(col(REJECT).eq(lit(i as i32)))
+            .then(reason_text.clone())
+            .otherwise(why);
+    }
+    let diagnose = lf
+        .clone()
+        .filter(col(REJECT).is_not_null())
+        .select([col(FILE), col(ROW), why.alias(REASON)]);
+    let mut internal: Vec<String> = reject_names.clone();
+    internal.extend(checked_raw.iter().map(|n| raw_carry(n)));
+    internal.extend(period_flag);
+    let lf = lf.drop(by_name(internal.iter().map(|s| s.as_str()), true, false));
 
     // The audit: one pass, one row per currency.
     let kept = col(REJECT).is_null();
@@ -393,6 +423,7 @@ pub fn plan(
     Ok(FilePlan {
         data,
         clean,
+        diagnose,
         audit,
         repair_labels,
         columns,
