@@ -128,8 +128,15 @@ pub fn raw(name: &str) -> Expr {
 /// already null when read.
 const NULLISH: [&str; 5] = ["", " ", "NULL", "null", "None"];
 
-fn string_list(values: &[&str]) -> Expr {
-    lit(Series::new("".into(), values)).implode(true)
+/// True where `value` equals one of `values`: an OR of equality tests. Unlike `is_in` with a
+/// literal list (a separate join-like node in polars' streaming engine), this stays one
+/// element-wise expression, which matters when it runs on every cell of every column.
+pub fn equals_any(value: Expr, values: &[&str]) -> Expr {
+    values
+        .iter()
+        .map(|v| value.clone().eq(lit(*v)))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or_else(|| lit(false))
 }
 
 /// True where a raw text value means "no value": null, blank, or a `NULL` string.
@@ -139,14 +146,12 @@ pub fn is_nullish(value: Expr) -> Expr {
     value
         .clone()
         .is_null()
-        .or(value.is_in(string_list(&NULLISH), false))
+        .or(equals_any(value, &NULLISH))
 }
 
 /// True where a raw value is a literal `NULL`-like string (a repair, not just an empty cell).
 pub fn is_null_string(value: Expr) -> Expr {
-    value
-        .is_in(string_list(&NULL_STRINGS), false)
-        .fill_null(lit(false))
+    equals_any(value, &NULL_STRINGS).fill_null(lit(false))
 }
 
 /// Text with `NULL`-like strings as null.

@@ -225,9 +225,7 @@ pub fn plan(
             }
             Parse::Enum(allowed) => {
                 parsed_exprs.push(mapping::enum_value(value.clone(), allowed).alias(out));
-                let known = parsed
-                    .clone()
-                    .is_in(lit(Series::new("".into(), *allowed)).implode(true), false);
+                let known = mapping::equals_any(parsed.clone(), allowed).fill_null(lit(false));
                 add_repair(
                     name,
                     "enum spelling",

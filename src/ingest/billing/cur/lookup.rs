@@ -5,9 +5,7 @@ use polars::prelude::*;
 
 /// True where `value` is one of `values` (false for null).
 pub fn one_of(value: Expr, values: &[&str]) -> Expr {
-    value
-        .is_in(lit(Series::new("".into(), values)).implode(true), false)
-        .fill_null(lit(false))
+    crate::ingest::billing::mapping::equals_any(value, values).fill_null(lit(false))
 }
 
 /// Looks `value` up in `table`; values not in the table (and nulls) become `default`.
