@@ -52,7 +52,10 @@ fn polars_run(path: &Path) -> DataFrame {
         .finish()
         .expect("scan")
         .group_by([
-            col("ChargePeriodStart").str().slice(lit(0), lit(10)).alias("day"),
+            col("ChargePeriodStart")
+                .str()
+                .slice(lit(0), lit(10))
+                .alias("day"),
             col("ServiceName"),
         ])
         .agg([col("EffectiveCost").sum()])
@@ -77,7 +80,10 @@ fn pandas_run(path: &Path) -> Option<f64> {
         "import time, pandas as pd\nt=time.perf_counter()\ndf=pd.read_csv({:?}, low_memory=False)\ndf['day']=df['ChargePeriodStart'].str.slice(0,10)\nr=df.groupby(['day','ServiceName'])['EffectiveCost'].sum()\nprint(time.perf_counter()-t)",
         path.to_string_lossy()
     );
-    for python in [concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python"), "python3"] {
+    for python in [
+        concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python"),
+        "python3",
+    ] {
         if let Ok(out) = Command::new(python).arg("-c").arg(&script).output() {
             if out.status.success() {
                 return String::from_utf8_lossy(&out.stdout).trim().parse().ok();
@@ -96,15 +102,44 @@ fn main() {
     let size_mb = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(bytes) as f64 / 1e6;
     eprintln!("ingest benchmark on {} ({size_mb:.0} MB)", path.display());
     let (t_polars, reference) = time("bare polars scan_csv + group_by", || polars_run(&path));
-    let (t_all, _) = time("bare polars reading every column", || polars_all_columns_run(&path));
-    let (t_capcast, ours) = time("capcast read_billing + aggregate (day x ServiceName)", || capcast_run(&path));
-    let total_ref: f64 = reference.column("EffectiveCost").unwrap().f64().unwrap().sum().unwrap_or(0.0);
-    let total_ours: f64 = ours.column("y").unwrap().f64().unwrap().sum().unwrap_or(0.0);
+    let (t_all, _) = time("bare polars reading every column", || {
+        polars_all_columns_run(&path)
+    });
+    let (t_capcast, ours) = time(
+        "capcast read_billing + aggregate (day x ServiceName)",
+        || capcast_run(&path),
+    );
+    let total_ref: f64 = reference
+        .column("EffectiveCost")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .sum()
+        .unwrap_or(0.0);
+    let total_ours: f64 = ours
+        .column("y")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .sum()
+        .unwrap_or(0.0);
     let t_pandas = pandas_run(&path);
-    println!("dataset: {size_mb:.0} MB FOCUS 1.2 CSV, {} day x service groups", ours.height());
-    println!("capcast: {t_capcast:.2} s ({:.0} MB/s)", size_mb / t_capcast);
-    println!("polars (bare scan_csv/group_by/agg): {t_polars:.2} s ({:.0} MB/s)", size_mb / t_polars);
-    println!("ratio capcast / bare polars: {:.2}x (goal <= 1.5x)", t_capcast / t_polars);
+    println!(
+        "dataset: {size_mb:.0} MB FOCUS 1.2 CSV, {} day x service groups",
+        ours.height()
+    );
+    println!(
+        "capcast: {t_capcast:.2} s ({:.0} MB/s)",
+        size_mb / t_capcast
+    );
+    println!(
+        "polars (bare scan_csv/group_by/agg): {t_polars:.2} s ({:.0} MB/s)",
+        size_mb / t_polars
+    );
+    println!(
+        "ratio capcast / bare polars: {:.2}x (goal <= 1.5x)",
+        t_capcast / t_polars
+    );
     println!(
         "for scale: bare polars reading every column as text: {t_all:.2} s ({:.0} MB/s); capcast checks every column, the bare aggregation reads three",
         size_mb / t_all

@@ -9,5 +9,7 @@ use polars::prelude::*;
 /// The engine's error, e.g. an unreadable file.
 pub fn collect_streaming(frame: LazyFrame) -> PolarsResult<DataFrame> {
     // Only queries with several sinks return several frames; capcast never builds those.
-    Ok(frame.collect_with_engine(Engine::Streaming)?.unwrap_single())
+    Ok(frame
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single())
 }

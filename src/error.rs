@@ -63,7 +63,11 @@ impl fmt::Display for Position {
         }
         if let Some(value) = &self.value {
             let shown: String = value.chars().take(80).collect();
-            let ellipsis = if value.chars().count() > 80 { "..." } else { "" };
+            let ellipsis = if value.chars().count() > 80 {
+                "..."
+            } else {
+                ""
+            };
             parts.push(format!("value '{shown}{ellipsis}'"));
         }
         write!(f, "{}", parts.join(", "))
@@ -162,7 +166,10 @@ mod tests {
     #[test]
     fn data_error_names_file_row_column_and_value() {
         let err = Error::data(
-            Position::file("bill.csv").row(7).column("BilledCost").value("abc"),
+            Position::file("bill.csv")
+                .row(7)
+                .column("BilledCost")
+                .value("abc"),
             "expected a number",
         );
         assert_eq!(

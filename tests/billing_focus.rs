@@ -37,8 +37,19 @@ fn focus_1_0_sample_loads_with_exact_totals_and_counted_repairs() {
     }
     let frame = billing.costs.collect().expect("collects");
     assert_eq!(frame.height(), 1000);
-    let billed: f64 = frame.column("BilledCost").unwrap().f64().unwrap().sum().unwrap();
-    assert_close(billed, csv_sum(&path, "BilledCost"), 1e-9, "frame BilledCost");
+    let billed: f64 = frame
+        .column("BilledCost")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .sum()
+        .unwrap();
+    assert_close(
+        billed,
+        csv_sum(&path, "BilledCost"),
+        1e-9,
+        "frame BilledCost",
+    );
 
     // Repairs the sample is known for: NULL strings, space-separated dates, `Usage-based`.
     let count = |column: &str, kind: &str| {
@@ -53,7 +64,12 @@ fn focus_1_0_sample_loads_with_exact_totals_and_counted_repairs() {
     assert_eq!(count("ChargePeriodStart", "non-ISO date"), 1000);
     assert_eq!(count("ChargeClass", "NULL string"), 1000);
     assert!(report.rows_repaired >= 1000);
-    let freq = frame.column("ChargeFrequency").unwrap().str().unwrap().clone();
+    let freq = frame
+        .column("ChargeFrequency")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
     assert!(freq.iter().flatten().all(|v| v != "Usage-based"));
     assert_eq!(frame.column("ChargeClass").unwrap().null_count(), 1000);
 
@@ -97,8 +113,17 @@ fn focus_tags_can_be_grouped_by_key() {
         .flatten()
         .map(str::to_string)
         .collect();
-    assert!(envs.contains(&"prod".to_string()) && envs.contains(&"dev".to_string()), "{envs:?}");
-    let sum: f64 = by_env.column("BilledCost").unwrap().f64().unwrap().sum().unwrap();
+    assert!(
+        envs.contains(&"prod".to_string()) && envs.contains(&"dev".to_string()),
+        "{envs:?}"
+    );
+    let sum: f64 = by_env
+        .column("BilledCost")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .sum()
+        .unwrap();
     assert_close(sum, csv_sum(&path, "BilledCost"), 1e-9, "grouped total");
 }
 
@@ -109,11 +134,15 @@ fn focus_tags_can_be_grouped_by_key() {
 #[test]
 fn focus_1_2_spec_scenarios_satisfy_the_amortization_identities() {
     let dir = shared("billing/focus/spec-1.2-scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     assert_eq!(files.len(), 11);
     for file in &files {
-        let billing = read_billing(&[file], &strict()).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let billing =
+            read_billing(&[file], &strict()).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let report = &billing.report;
         assert_eq!(report.rows_read, csv_rows(file));
         for column in ["BilledCost", "EffectiveCost"] {
@@ -126,8 +155,19 @@ fn focus_1_2_spec_scenarios_satisfy_the_amortization_identities() {
             .filter(col("ChargeCategory").eq(lit("Purchase")))
             .collect()
             .unwrap();
-        let purchase_effective: f64 = purchases.column("EffectiveCost").unwrap().f64().unwrap().sum().unwrap_or(0.0);
-        assert_eq!(purchase_effective, 0.0, "{}: purchases carry EffectiveCost 0", file.display());
+        let purchase_effective: f64 = purchases
+            .column("EffectiveCost")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .sum()
+            .unwrap_or(0.0);
+        assert_eq!(
+            purchase_effective,
+            0.0,
+            "{}: purchases carry EffectiveCost 0",
+            file.display()
+        );
         let name = file.file_name().unwrap().to_string_lossy().to_string();
         let committed = frame
             .clone()
@@ -139,18 +179,41 @@ fn focus_1_2_spec_scenarios_satisfy_the_amortization_identities() {
             )
             .collect()
             .unwrap();
-        let usage_effective: f64 = committed.column("EffectiveCost").unwrap().f64().unwrap().sum().unwrap_or(0.0);
-        let purchase_billed: f64 = purchases.column("BilledCost").unwrap().f64().unwrap().sum().unwrap_or(0.0);
+        let usage_effective: f64 = committed
+            .column("EffectiveCost")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .sum()
+            .unwrap_or(0.0);
+        let purchase_billed: f64 = purchases
+            .column("BilledCost")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .sum()
+            .unwrap_or(0.0);
         if name.contains("utilization") {
             // Hourly purchase and its usage in one file: amortization is exact.
             assert_close(usage_effective, purchase_billed, 1e-12, &name);
         }
         if name == "commitment_discount_usage_scenario_3.csv" {
             // 0.75 Used + 0.25 Unused = the 1.00 USD hourly commitment.
-            let q: f64 = committed.column("CommitmentDiscountQuantity").unwrap().f64().unwrap().sum().unwrap();
+            let q: f64 = committed
+                .column("CommitmentDiscountQuantity")
+                .unwrap()
+                .f64()
+                .unwrap()
+                .sum()
+                .unwrap();
             assert_close(q, 1.0, 1e-12, &name);
             assert_close(usage_effective, 1.0, 1e-12, &name);
-            let status = committed.column("CommitmentDiscountStatus").unwrap().str().unwrap().clone();
+            let status = committed
+                .column("CommitmentDiscountStatus")
+                .unwrap()
+                .str()
+                .unwrap()
+                .clone();
             let values: Vec<&str> = status.iter().flatten().collect();
             assert_eq!(values, ["Used", "Unused"]);
         }
@@ -183,8 +246,19 @@ fn focus_1_3_names_map_onto_1_2() {
     let billing = read_billing(&[&path], &strict()).unwrap();
     assert_eq!(billing.report.format, "focus-1.3");
     let frame = billing.costs.collect().unwrap();
-    assert_eq!(frame.column("ProviderName").unwrap().str().unwrap().get(0), Some("AWS"));
-    assert_eq!(frame.column("HostProviderName").unwrap().str().unwrap().get(0), Some("AWS"));
+    assert_eq!(
+        frame.column("ProviderName").unwrap().str().unwrap().get(0),
+        Some("AWS")
+    );
+    assert_eq!(
+        frame
+            .column("HostProviderName")
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0),
+        Some("AWS")
+    );
 }
 
 #[test]
@@ -196,14 +270,25 @@ fn text_in_a_cost_column_names_file_row_column_and_value() {
         row("USD", "2026-05-02T00:00:00Z", "twelve")
     );
     let path = write(&dir, "bad-cost.csv", &text);
-    let err = read_billing(&[&path], &strict()).err().expect("strict mode rejects");
+    let err = read_billing(&[&path], &strict())
+        .err()
+        .expect("strict mode rejects");
     let message = err.to_string();
     assert!(matches!(err, Error::Data { .. }));
-    for needle in ["bad-cost.csv", "row 2", "column 'BilledCost'", "value 'twelve'", "expected a number"] {
+    for needle in [
+        "bad-cost.csv",
+        "row 2",
+        "column 'BilledCost'",
+        "value 'twelve'",
+        "expected a number",
+    ] {
         assert!(message.contains(needle), "{needle} missing from: {message}");
     }
     // Lenient mode keeps the good row, reports the bad one, and reconciles the money.
-    let lenient = BillingOptions { lenient: true, ..strict() };
+    let lenient = BillingOptions {
+        lenient: true,
+        ..strict()
+    };
     let billing = read_billing(&[&path], &lenient).unwrap();
     assert_eq!(billing.report.rows_read, 2);
     assert_eq!(billing.report.rows_kept, 1);
@@ -218,11 +303,23 @@ fn text_in_a_cost_column_names_file_row_column_and_value() {
 fn empty_and_header_only_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let empty = write(&dir, "empty.csv", "");
-    let message = read_billing(&[&empty], &strict()).err().unwrap().to_string();
-    assert!(message.contains("empty.csv") && message.contains("file is empty"), "{message}");
+    let message = read_billing(&[&empty], &strict())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("empty.csv") && message.contains("file is empty"),
+        "{message}"
+    );
     let header = write(&dir, "header.csv", &format!("{HEADER_12}\n"));
-    let message = read_billing(&[&header], &strict()).err().unwrap().to_string();
-    assert!(message.contains("header.csv") && message.contains("no data rows"), "{message}");
+    let message = read_billing(&[&header], &strict())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("header.csv") && message.contains("no data rows"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -240,21 +337,36 @@ fn truncated_gzip_is_refused() {
     let path = dir.path().join("part.csv.gz");
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
     let message = read_billing(&[&path], &strict()).err().unwrap().to_string();
-    assert!(message.contains("part.csv.gz") && message.contains("truncated"), "{message}");
+    assert!(
+        message.contains("part.csv.gz") && message.contains("truncated"),
+        "{message}"
+    );
     // The complete file loads.
     std::fs::write(&path, &bytes).unwrap();
     let billing = read_billing(&[&path], &strict()).unwrap();
     assert_eq!(billing.report.rows_read, 2000);
-    assert_close(total(&billing.report, "BilledCost").1, 5000.0, 1e-12, "gzip total");
+    assert_close(
+        total(&billing.report, "BilledCost").1,
+        5000.0,
+        1e-12,
+        "gzip total",
+    );
 }
 
 #[test]
 fn wrong_delimiter_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let text = format!("{}\n{}\n", HEADER_12.replace(',', ";"), row("USD", "2026-05-02T00:00:00Z", "1").replace(',', ";"));
+    let text = format!(
+        "{}\n{}\n",
+        HEADER_12.replace(',', ";"),
+        row("USD", "2026-05-02T00:00:00Z", "1").replace(',', ";")
+    );
     let path = write(&dir, "semi.csv", &text);
     let message = read_billing(&[&path], &strict()).err().unwrap().to_string();
-    assert!(message.contains("semi.csv") && message.contains("semicolon-separated"), "{message}");
+    assert!(
+        message.contains("semi.csv") && message.contains("semicolon-separated"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -264,7 +376,12 @@ fn missing_mandatory_column_is_named() {
     let line = row("USD", "2026-05-02T00:00:00Z", "REMOVE").replace("REMOVE,", "");
     let path = write(&dir, "nobilled.csv", &format!("{header}\n{line}\n"));
     let message = read_billing(&[&path], &strict()).err().unwrap().to_string();
-    assert!(message.contains("nobilled.csv") && message.contains("'BilledCost'") && message.contains("missing mandatory column"), "{message}");
+    assert!(
+        message.contains("nobilled.csv")
+            && message.contains("'BilledCost'")
+            && message.contains("missing mandatory column"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -278,10 +395,19 @@ fn mixed_currencies_are_refused_unless_allowed() {
     );
     let path = write(&dir, "mixed.csv", &text);
     let message = read_billing(&[&path], &strict()).err().unwrap().to_string();
-    for needle in ["mixed.csv", "row 3", "column 'BillingCurrency'", "value 'EUR'", "mixed currencies"] {
+    for needle in [
+        "mixed.csv",
+        "row 3",
+        "column 'BillingCurrency'",
+        "value 'EUR'",
+        "mixed currencies",
+    ] {
         assert!(message.contains(needle), "{needle} missing from: {message}");
     }
-    let allowed = BillingOptions { allow_mixed_currencies: true, ..strict() };
+    let allowed = BillingOptions {
+        allow_mixed_currencies: true,
+        ..strict()
+    };
     let billing = read_billing(&[&path], &allowed).unwrap();
     let eur: f64 = billing
         .report
@@ -303,10 +429,19 @@ fn charges_outside_their_billing_period_are_rejected() {
     );
     let path = write(&dir, "period.csv", &text);
     let message = read_billing(&[&path], &strict()).err().unwrap().to_string();
-    for needle in ["period.csv", "row 2", "ChargePeriodStart", "2026-07-02T00:00:00Z", "billing period"] {
+    for needle in [
+        "period.csv",
+        "row 2",
+        "ChargePeriodStart",
+        "2026-07-02T00:00:00Z",
+        "billing period",
+    ] {
         assert!(message.contains(needle), "{needle} missing from: {message}");
     }
-    let off = BillingOptions { check_billing_period: false, ..strict() };
+    let off = BillingOptions {
+        check_billing_period: false,
+        ..strict()
+    };
     assert_eq!(read_billing(&[&path], &off).unwrap().report.rows_kept, 2);
 }
 
@@ -316,14 +451,26 @@ fn unknown_format_lists_what_was_seen_and_what_is_supported() {
     let err = read_billing(&[&path], &strict()).err().unwrap();
     assert!(matches!(err, Error::UnknownFormat { .. }));
     let message = err.to_string();
-    for needle in ["cost-report-sample.csv", "unrecognised format", "lineItem/referenceNo", "Oracle", "supported formats", "FOCUS 1.0", "AWS CUR", "Azure", "GCP"] {
+    for needle in [
+        "cost-report-sample.csv",
+        "unrecognised format",
+        "lineItem/referenceNo",
+        "Oracle",
+        "supported formats",
+        "FOCUS 1.0",
+        "AWS CUR",
+        "Azure",
+        "GCP",
+    ] {
         assert!(message.contains(needle), "{needle} missing from: {message}");
     }
 }
 
 #[test]
 fn missing_path_is_not_found() {
-    let err = read_billing(&["/nonexistent/bill.csv"], &strict()).err().unwrap();
+    let err = read_billing(&["/nonexistent/bill.csv"], &strict())
+        .err()
+        .unwrap();
     assert!(matches!(err, Error::NotFound { .. }), "{err}");
 }
 
@@ -350,6 +497,16 @@ fn contract_commitment_dataset_is_loaded_separately() {
     let c = billing.commitments.expect("commitment dataset");
     assert_eq!(c.height(), 2);
     let end = c.column("ContractCommitmentPeriodEnd").unwrap();
-    assert_eq!(end.dtype(), &DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC)));
-    assert_eq!(c.column("ContractCommitmentCost").unwrap().f64().unwrap().sum(), Some(35040.0));
+    assert_eq!(
+        end.dtype(),
+        &DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
+    );
+    assert_eq!(
+        c.column("ContractCommitmentCost")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .sum(),
+        Some(35040.0)
+    );
 }

@@ -47,7 +47,13 @@ fn cell() -> impl Strategy<Value = Cell> {
 }
 
 fn frequency() -> impl Strategy<Value = &'static str> {
-    prop_oneof![Just("Usage-Based"), Just("Usage-based"), Just("usage_based"), Just("Recurring"), Just("NULL")]
+    prop_oneof![
+        Just("Usage-Based"),
+        Just("Usage-based"),
+        Just("usage_based"),
+        Just("Recurring"),
+        Just("NULL")
+    ]
 }
 
 proptest! {

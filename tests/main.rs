@@ -2,12 +2,12 @@
 
 mod common;
 
-mod billing_focus;
 mod billing_azure;
-mod utilization;
-mod generate;
-mod series;
 mod billing_cur;
+mod billing_focus;
 mod billing_gcp;
 mod billing_properties;
 mod cli;
+mod generate;
+mod series;
+mod utilization;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use capcast::ingest::{read_billing, write::write_frame};
 use capcast::Result;
+use polars::prelude::IntoLazy;
 
 use super::paths::LoadFlags;
 
@@ -41,10 +42,12 @@ pub fn run(args: Args) -> Result<()> {
     } else {
         print!("{}", billing.report);
         if let Some(output) = &args.output {
-            println!("wrote {} rows to {}", billing.report.rows_kept, output.display());
+            println!(
+                "wrote {} rows to {}",
+                billing.report.rows_kept,
+                output.display()
+            );
         }
     }
     Ok(())
 }
-
-use polars::prelude::IntoLazy;

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use capcast::ingest::read_billing;
 use capcast::ingest::write::write_frame;
-use capcast::series::{self, CostColumn, Frequency, GapFill, Measure, QuantityColumn, SeriesParams};
+use capcast::series::{
+    self, CostColumn, Frequency, GapFill, Measure, QuantityColumn, SeriesParams,
+};
 use capcast::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use polars::prelude::*;
@@ -94,9 +96,18 @@ pub struct TagCoverageArgs {
 /// Runs `capcast tag-coverage`.
 pub fn run_tag_coverage(args: TagCoverageArgs) -> Result<()> {
     let billing = read_billing(&billing_or_sample(args.paths), &args.flags.options())?;
-    let by: Vec<String> = if args.by.is_empty() { vec!["ServiceName".into()] } else { args.by };
+    let by: Vec<String> = if args.by.is_empty() {
+        vec!["ServiceName".into()]
+    } else {
+        args.by
+    };
     let by_refs: Vec<&str> = by.iter().map(String::as_str).collect();
-    let frame = series::tag_coverage(billing.costs, &args.key, &by_refs, parse::<CostColumn>(&args.cost)?)?;
+    let frame = series::tag_coverage(
+        billing.costs,
+        &args.key,
+        &by_refs,
+        parse::<CostColumn>(&args.cost)?,
+    )?;
     println!("{frame}");
     Ok(())
 }
@@ -127,7 +138,10 @@ pub struct TopMoversArgs {
 
 fn period(name: &str, text: &str) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
     let (a, b) = text.split_once("..").ok_or_else(|| {
-        Error::parameter(name, format!("'{text}': expected START..END, e.g. 2026-05-01..2026-06-01"))
+        Error::parameter(
+            name,
+            format!("'{text}': expected START..END, e.g. 2026-05-01..2026-06-01"),
+        )
     })?;
     let date = |s: &str| {
         NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
@@ -140,7 +154,11 @@ fn period(name: &str, text: &str) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
 /// Runs `capcast top-movers`.
 pub fn run_top_movers(args: TopMoversArgs) -> Result<()> {
     let billing = read_billing(&billing_or_sample(args.paths), &args.flags.options())?;
-    let by: Vec<String> = if args.by.is_empty() { vec!["ServiceName".into()] } else { args.by };
+    let by: Vec<String> = if args.by.is_empty() {
+        vec!["ServiceName".into()]
+    } else {
+        args.by
+    };
     let by_refs: Vec<&str> = by.iter().map(String::as_str).collect();
     let frame = series::top_movers(
         billing.costs,

@@ -57,7 +57,9 @@ pub fn run(args: Args) -> Result<()> {
             col("ChargePeriodStart"),
             col("BillingCurrency"),
             col("ServiceName"),
-            col("SubAccountName").fill_null(col("SubAccountId")).alias("SubAccount"),
+            col("SubAccountName")
+                .fill_null(col("SubAccountId"))
+                .alias("SubAccount"),
             col("Tags"),
             col("BilledCost"),
             col("EffectiveCost"),
@@ -67,22 +69,43 @@ pub fn run(args: Args) -> Result<()> {
         .collect()?;
     let lf = frame.clone().lazy();
 
-    println!("capcast summary of {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    println!(
+        "capcast summary of {}",
+        paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let span = lf
         .clone()
         .select([
-            col("ChargePeriodStart").min().dt().to_string("%Y-%m-%d %H:%M").alias("from"),
-            col("ChargePeriodStart").max().dt().to_string("%Y-%m-%d %H:%M").alias("to"),
+            col("ChargePeriodStart")
+                .min()
+                .dt()
+                .to_string("%Y-%m-%d %H:%M")
+                .alias("from"),
+            col("ChargePeriodStart")
+                .max()
+                .dt()
+                .to_string("%Y-%m-%d %H:%M")
+                .alias("to"),
             col("BilledCost").sum().alias("billed"),
             col("EffectiveCost").sum().alias("effective"),
             col("ListCost").sum().alias("list"),
         ])
         .collect()?;
     let text = |df: &DataFrame, c: &str| -> String {
-        df.column(c).ok().and_then(|s| s.str().ok().and_then(|s| s.get(0).map(str::to_string))).unwrap_or_default()
+        df.column(c)
+            .ok()
+            .and_then(|s| s.str().ok().and_then(|s| s.get(0).map(str::to_string)))
+            .unwrap_or_default()
     };
     let num = |df: &DataFrame, c: &str, i: usize| -> f64 {
-        df.column(c).ok().and_then(|s| s.f64().ok().and_then(|s| s.get(i))).unwrap_or(0.0)
+        df.column(c)
+            .ok()
+            .and_then(|s| s.f64().ok().and_then(|s| s.get(i)))
+            .unwrap_or(0.0)
     };
     let currency = frame
         .column("BillingCurrency")?
@@ -105,21 +128,39 @@ pub fn run(args: Args) -> Result<()> {
         num(&span, "list", 0)
     );
 
-    let total = num(&span, match cost { "BilledCost" => "billed", "ListCost" => "list", _ => "effective" }, 0);
+    let total = num(
+        &span,
+        match cost {
+            "BilledCost" => "billed",
+            "ListCost" => "list",
+            _ => "effective",
+        },
+        0,
+    );
     print_table(&lf, "ServiceName", cost, total, args.top, "by service")?;
     let by_month = lf
         .clone()
-        .group_by([col("ChargePeriodStart").dt().strftime("%Y-%m").alias("month")])
+        .group_by([col("ChargePeriodStart")
+            .dt()
+            .strftime("%Y-%m")
+            .alias("month")])
         .agg([col(cost).sum()])
         .sort(["month"], SortMultipleOptions::default())
         .collect()?;
     println!("\n  {cost} by month:");
     let months = by_month.column("month")?.str()?.clone();
     for i in 0..by_month.height() {
-        println!("    {:<10} {:>14.2}", months.get(i).unwrap_or(""), num(&by_month, cost, i));
+        println!(
+            "    {:<10} {:>14.2}",
+            months.get(i).unwrap_or(""),
+            num(&by_month, cost, i)
+        );
     }
     print_table(&lf, "SubAccount", cost, total, args.top, "by sub-account")?;
-    let team = col("Tags").str().json_path_match(lit("$.team")).fill_null(lit("(untagged)"));
+    let team = col("Tags")
+        .str()
+        .json_path_match(lit("$.team"))
+        .fill_null(lit("(untagged)"));
     let tagged = lf.clone().with_column(team.alias("Tags.team"));
     print_table(&tagged, "Tags.team", cost, total, args.top, "by tag 'team'")?;
 
@@ -142,15 +183,28 @@ pub fn run(args: Args) -> Result<()> {
                 col("resource_id").n_unique().alias("resources"),
                 len().alias("points"),
                 col("value").mean().alias("mean"),
-                col("value").quantile(lit(0.95), QuantileMethod::Linear).alias("p95"),
+                col("value")
+                    .quantile(lit(0.95), QuantileMethod::Linear)
+                    .alias("p95"),
                 col("value").max().alias("max"),
             ])
             .sort(["metric"], SortMultipleOptions::default())
             .collect()?;
-        println!("\nutilization ({} points, {} resources):", samples.height(), load.resources.height());
+        println!(
+            "\nutilization ({} points, {} resources):",
+            samples.height(),
+            load.resources.height()
+        );
         let metrics = summary.column("metric")?.str()?.clone();
         for i in 0..summary.height() {
-            let count = |c: &str| summary.column(c).ok().and_then(|s| s.cast(&DataType::UInt64).ok()).and_then(|s| s.u64().ok().and_then(|s| s.get(i))).unwrap_or(0);
+            let count = |c: &str| {
+                summary
+                    .column(c)
+                    .ok()
+                    .and_then(|s| s.cast(&DataType::UInt64).ok())
+                    .and_then(|s| s.u64().ok().and_then(|s| s.get(i)))
+                    .unwrap_or(0)
+            };
             println!(
                 "    {:<28} {:>5} resources {:>9} points  mean {:>8.2}  p95 {:>8.2}  max {:>8.2}",
                 metrics.get(i).unwrap_or(""),
@@ -165,12 +219,22 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-fn print_table(lf: &LazyFrame, by: &str, cost: &str, total: f64, top: usize, title: &str) -> Result<()> {
+fn print_table(
+    lf: &LazyFrame,
+    by: &str,
+    cost: &str,
+    total: f64,
+    top: usize,
+    title: &str,
+) -> Result<()> {
     let table = lf
         .clone()
         .group_by([col(by).fill_null(lit("(none)"))])
         .agg([col(cost).sum()])
-        .sort([cost], SortMultipleOptions::default().with_order_descending(true))
+        .sort(
+            [cost],
+            SortMultipleOptions::default().with_order_descending(true),
+        )
         .limit(top as IdxSize)
         .collect()?;
     println!("\n  {cost} {title} (top {top}):");
@@ -178,8 +242,17 @@ fn print_table(lf: &LazyFrame, by: &str, cost: &str, total: f64, top: usize, tit
     let values = table.column(cost)?.f64()?.clone();
     for i in 0..table.height() {
         let v = values.get(i).unwrap_or(0.0);
-        let share = if total.abs() > 0.0 { 100.0 * v / total } else { 0.0 };
-        println!("    {:<40} {:>14.2} {:>6.1} %", names.get(i).unwrap_or(""), v, share);
+        let share = if total.abs() > 0.0 {
+            100.0 * v / total
+        } else {
+            0.0
+        };
+        println!(
+            "    {:<40} {:>14.2} {:>6.1} %",
+            names.get(i).unwrap_or(""),
+            v,
+            share
+        );
     }
     Ok(())
 }

@@ -34,7 +34,10 @@ pub fn run(args: Args) -> Result<()> {
         write_frame(load.resources.clone().lazy(), output)?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&load.report).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&load.report).unwrap_or_default()
+        );
     } else {
         print!("{}", load.report);
         println!(

@@ -21,12 +21,20 @@ impl OutputFormat {
     /// # Errors
     /// [`Error::Parameter`] for any other extension.
     pub fn from_path(path: &Path) -> Result<Self> {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("parquet") => Ok(OutputFormat::Parquet),
             Some("csv") => Ok(OutputFormat::Csv),
             _ => Err(Error::parameter(
                 "output",
-                format!("'{}': expected a file name ending in .parquet or .csv", path.display()),
+                format!(
+                    "'{}': expected a file name ending in .parquet or .csv",
+                    path.display()
+                ),
             )),
         }
     }
@@ -55,7 +63,11 @@ pub fn write_frame(frame: LazyFrame, path: &Path) -> Result<()> {
     };
     let target = SinkTarget::Path(PlRefPath::new(path.to_string_lossy().as_ref()));
     frame
-        .sink(SinkDestination::File { target }, file_format, UnifiedSinkArgs::default())?
+        .sink(
+            SinkDestination::File { target },
+            file_format,
+            UnifiedSinkArgs::default(),
+        )?
         .collect_with_engine(Engine::Streaming)
         .map_err(|e| Error::data(Position::file(path), format!("cannot write: {e}")))?;
     Ok(())

@@ -60,9 +60,19 @@ pub fn recognise(header: &HashSet<&str>) -> Option<BillingFormat> {
     }
     let any = |names: &[&str]| names.iter().any(|n| header.contains(n));
     Some(
-        if any(&["ServiceProviderName", "HostProviderName", "ContractApplied", "AllocatedMethodId"]) {
+        if any(&[
+            "ServiceProviderName",
+            "HostProviderName",
+            "ContractApplied",
+            "AllocatedMethodId",
+        ]) {
             BillingFormat::Focus13
-        } else if any(&["InvoiceId", "PricingCurrency", "BillingAccountType", "SubAccountType"]) {
+        } else if any(&[
+            "InvoiceId",
+            "PricingCurrency",
+            "BillingAccountType",
+            "SubAccountType",
+        ]) {
             BillingFormat::Focus12
         } else if any(&[
             "CommitmentDiscountQuantity",

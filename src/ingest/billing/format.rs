@@ -116,7 +116,11 @@ fn describe_unknown(header: &[String]) -> String {
         "{} columns, starting {}{}; {focus_hits} of the 21 FOCUS 1.2 mandatory columns found",
         header.len(),
         shown.join(", "),
-        if header.len() > shown.len() { ", ..." } else { "" },
+        if header.len() > shown.len() {
+            ", ..."
+        } else {
+            ""
+        },
     );
     if !prefixes.is_empty() {
         detail.push_str(&format!(

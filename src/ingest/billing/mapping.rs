@@ -143,10 +143,7 @@ pub fn equals_any(value: Expr, values: &[&str]) -> Expr {
 ///
 /// Exact matches only (hash look-ups, no per-cell allocation): this runs on every cell.
 pub fn is_nullish(value: Expr) -> Expr {
-    value
-        .clone()
-        .is_null()
-        .or(equals_any(value, &NULLISH))
+    value.clone().is_null().or(equals_any(value, &NULLISH))
 }
 
 /// True where a raw value is a literal `NULL`-like string (a repair, not just an empty cell).
@@ -168,7 +165,6 @@ pub fn number_value(value: Expr) -> Expr {
         .then(lit(NULL).cast(DataType::Float64))
         .otherwise(number)
 }
-
 
 /// Date/time formats capcast reads, canonical first. Each is matched exactly.
 pub const DATETIME_FORMATS: &[&str] = &[
@@ -201,7 +197,9 @@ fn is_hour_overflow(value: &str) -> bool {
     value.len() == 20
         && b[10] == b'T'
         && b[19] == b'Z'
-        && value[11..13].parse::<u32>().is_ok_and(|h| (24..48).contains(&h))
+        && value[11..13]
+            .parse::<u32>()
+            .is_ok_and(|h| (24..48).contains(&h))
         && chrono::NaiveDate::parse_from_str(&value[..10], "%Y-%m-%d").is_ok()
 }
 
@@ -251,12 +249,9 @@ fn parse_with(value: Expr, format: &str) -> Expr {
     };
     let stripped = value.str().strip_chars(lit(NULL));
     if has_time {
-        stripped.str().to_datetime(
-            Some(TimeUnit::Microseconds),
-            None,
-            options,
-            lit("raise"),
-        )
+        stripped
+            .str()
+            .to_datetime(Some(TimeUnit::Microseconds), None, options, lit("raise"))
     } else {
         stripped
             .str()
@@ -289,11 +284,9 @@ pub fn datetime_value(value: Expr, formats: &[usize], inclusive_end: bool) -> Ex
     } else {
         coalesce(&attempts)
     };
-    let utc = naive.dt().replace_time_zone(
-        Some(TimeZone::UTC),
-        lit("raise"),
-        NonExistent::Raise,
-    );
+    let utc = naive
+        .dt()
+        .replace_time_zone(Some(TimeZone::UTC), lit("raise"), NonExistent::Raise);
     when(is_nullish(value))
         .then(lit(NULL).cast(utc_datetime()))
         .otherwise(utc)
@@ -322,7 +315,8 @@ fn rollover_value(value: Expr) -> Expr {
             cache: true,
         })
         .cast(DataType::Datetime(TimeUnit::Microseconds, None));
-    let shifted = date + (seconds * lit(1_000_000i64)).cast(DataType::Duration(TimeUnit::Microseconds));
+    let shifted =
+        date + (seconds * lit(1_000_000i64)).cast(DataType::Duration(TimeUnit::Microseconds));
     when(text.str().contains(lit(pattern), true))
         .then(shifted)
         .otherwise(lit(NULL).cast(DataType::Datetime(TimeUnit::Microseconds, None)))
@@ -341,8 +335,6 @@ pub fn datetime_rolled_over(value: Expr, formats: &[usize]) -> Expr {
     };
     plain.is_null().and(rollover_value(value).is_not_null())
 }
-
-
 
 /// The canonical spelling of an enumerated value; known variant spellings (case, `-`, `_`,
 /// space) are mapped by a hash look-up, unknown values are kept as they are.
@@ -385,10 +377,18 @@ pub fn enum_variants(allowed: &[&str]) -> (Vec<String>, Vec<String>) {
             if let Some(c) = first_upper.get(..1) {
                 first_upper = c.to_uppercase() + &first_upper[1..];
             }
-            spellings.extend([joined.clone(), joined.to_lowercase(), joined.to_uppercase(), first_upper]);
+            spellings.extend([
+                joined.clone(),
+                joined.to_lowercase(),
+                joined.to_uppercase(),
+                first_upper,
+            ]);
         }
         for spelling in spellings {
-            if spelling != *value && !variants.contains(&spelling) && !allowed.contains(&spelling.as_str()) {
+            if spelling != *value
+                && !variants.contains(&spelling)
+                && !allowed.contains(&spelling.as_str())
+            {
                 variants.push(spelling);
                 canonical.push((*value).to_string());
             }
@@ -396,5 +396,3 @@ pub fn enum_variants(allowed: &[&str]) -> (Vec<String>, Vec<String>) {
     }
     (variants, canonical)
 }
-
-

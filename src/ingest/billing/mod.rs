@@ -111,7 +111,9 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
         let probe = source::probe(path)?;
         if !probe.has_rows {
             if options.lenient {
-                report.warnings.push(format!("{}: header only, no rows", path.display()));
+                report
+                    .warnings
+                    .push(format!("{}: header only, no rows", path.display()));
                 report.files.push(FileReport {
                     path: path.clone(),
                     format: "empty".into(),
@@ -129,9 +131,10 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
         }
         let format = format::detect(&probe)?;
         let (mapping, out_schema): (Mapping, Vec<(&str, schema::FocusType)>) = match format {
-            BillingFormat::FocusContractCommitment => {
-                (focus::commitment_mapping(&probe)?, focus::COMMITMENT_COLUMNS.to_vec())
-            }
+            BillingFormat::FocusContractCommitment => (
+                focus::commitment_mapping(&probe)?,
+                focus::COMMITMENT_COLUMNS.to_vec(),
+            ),
             BillingFormat::Focus10
             | BillingFormat::Focus11
             | BillingFormat::Focus12
@@ -158,11 +161,8 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
                 .check_billing_period
                 .then_some(options.billing_period_tolerance_hours),
         )?;
-        let audit = plan
-            .audit
-            .clone();
-        let audit = crate::engine::collect_streaming(audit)
-            .map_err(|e| engine_error(path, e))?;
+        let audit = plan.audit.clone();
+        let audit = crate::engine::collect_streaming(audit).map_err(|e| engine_error(path, e))?;
         let file_audit = read_audit(&audit, &plan.repair_labels)?;
         for (label, count) in &file_audit.repairs {
             if *count > 0 {
@@ -188,7 +188,9 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
             });
         } else {
             for ((column, currency), (read, returned)) in &file_audit.totals {
-                let entry = totals.entry((column.clone(), currency.clone())).or_default();
+                let entry = totals
+                    .entry((column.clone(), currency.clone()))
+                    .or_default();
                 entry.0 += read;
                 entry.1 += returned;
             }
@@ -229,7 +231,11 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
     report.format = formats.join("+");
     report.repairs = repairs
         .into_iter()
-        .map(|((column, kind), count)| Repair { column, kind, count })
+        .map(|((column, kind), count)| Repair {
+            column,
+            kind,
+            count,
+        })
         .collect();
 
     let data_frames: Vec<LazyFrame> = planned.iter().map(|p| p.plan.data.clone()).collect();
@@ -249,10 +255,7 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
             if remaining == 0 {
                 break;
             }
-            let found = diagnose
-                .clone()
-                .limit(remaining as IdxSize)
-                .collect()?;
+            let found = diagnose.clone().limit(remaining as IdxSize).collect()?;
             examples = Some(match examples {
                 None => found,
                 Some(mut e) => {
@@ -268,7 +271,10 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
                 return Err(pipeline::rejection_error(
                     &first.file,
                     first.row,
-                    &format!("{}\u{1f}{}\u{1f}{}", first.column, first.value, first.reason),
+                    &format!(
+                        "{}\u{1f}{}\u{1f}{}",
+                        first.column, first.value, first.reason
+                    ),
                     report.rows_rejected,
                 ));
             }
@@ -279,7 +285,11 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
     // Mixed currencies.
     let nonempty: Vec<(&String, &u64)> = currencies.iter().filter(|(c, _)| !c.is_empty()).collect();
     if nonempty.len() > 1 && !options.allow_mixed_currencies {
-        let (main, _) = nonempty.iter().max_by_key(|(_, n)| **n).copied().unwrap_or(nonempty[0]);
+        let (main, _) = nonempty
+            .iter()
+            .max_by_key(|(_, n)| **n)
+            .copied()
+            .unwrap_or(nonempty[0]);
         let other = nonempty
             .iter()
             .find(|(c, _)| *c != main)
@@ -292,7 +302,10 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
             .limit(1)
             .collect()?;
         let (file, row) = first_position(&first);
-        let list: Vec<String> = nonempty.iter().map(|(c, n)| format!("{c} ({n} rows)")).collect();
+        let list: Vec<String> = nonempty
+            .iter()
+            .map(|(c, n)| format!("{c} ({n} rows)"))
+            .collect();
         return Err(Error::data(
             Position::file(file).row(row).column("BillingCurrency").value(other),
             format!(
@@ -335,14 +348,20 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
                 .clone()
                 .lazy()
                 .group_by([col("BillingCurrency")])
-                .agg(schema::COST_COLUMNS.iter().map(|c| col(*c).sum()).collect::<Vec<_>>())
+                .agg(
+                    schema::COST_COLUMNS
+                        .iter()
+                        .map(|c| col(*c).sum())
+                        .collect::<Vec<_>>(),
+                )
                 .collect()?;
             let currencies = by_currency.column("BillingCurrency")?.str()?.clone();
             for i in 0..by_currency.height() {
                 let currency = currencies.get(i).unwrap_or("").to_string();
                 for cost in schema::COST_COLUMNS {
-                    *duplicate_costs.entry((cost.to_string(), currency.clone())).or_default() +=
-                        f64_at(&by_currency, cost, i);
+                    *duplicate_costs
+                        .entry((cost.to_string(), currency.clone()))
+                        .or_default() += f64_at(&by_currency, cost, i);
                 }
             }
             report.duplicates.billed_cost = duplicate_costs
@@ -379,9 +398,11 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
                 } else {
                     concat_lf_diagonal(frames, UnionArgs::default())?
                 };
-                data = data
-                    .filter(col("__key").is_first_distinct())
-                    .drop(by_name(["__key"], true, false));
+                data = data.filter(col("__key").is_first_distinct()).drop(by_name(
+                    ["__key"],
+                    true,
+                    false,
+                ));
                 report.warnings.push(format!(
                     "dropped {} duplicate line items (billed {:.6}); 'returned' totals exclude them",
                     report.duplicates.rows, report.duplicates.billed_cost
@@ -395,7 +416,11 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
         }
     }
 
-    let dropped_duplicates = if options.dedupe { report.duplicates.rows } else { 0 };
+    let dropped_duplicates = if options.dedupe {
+        report.duplicates.rows
+    } else {
+        0
+    };
     report.rows_kept =
         report.rows_read - report.rows_rejected - report.commitment_rows - dropped_duplicates;
     for ((column, currency), (read, mut returned)) in totals {
@@ -405,12 +430,19 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
                 .copied()
                 .unwrap_or(0.0);
         }
-        report.totals.push(CostTotal { column, currency, read, returned });
+        report.totals.push(CostTotal {
+            column,
+            currency,
+            read,
+            returned,
+        });
     }
     for p in &planned {
         for note in &p.notes {
             if note.starts_with("FOCUS 1.2 mandatory") {
-                report.warnings.push(format!("{}: {note}", p.path.display()));
+                report
+                    .warnings
+                    .push(format!("{}: {note}", p.path.display()));
             }
         }
     }

@@ -54,7 +54,12 @@ pub fn raw_frame(probe: &Probe) -> Result<LazyFrame> {
             PlRefPath::new(probe.path.to_string_lossy().as_ref()),
             ScanArgsParquet::default(),
         )
-        .map_err(|e| Error::data(Position::file(&probe.path), format!("cannot read as parquet: {e}")))?,
+        .map_err(|e| {
+            Error::data(
+                Position::file(&probe.path),
+                format!("cannot read as parquet: {e}"),
+            )
+        })?,
         FileKind::JsonLines => super::gcp::read_json_lines(&probe.path)?.lazy(),
     };
     // A blank line (or one holding only whitespace or a carriage return, as in the FOCUS 1.2
@@ -62,24 +67,22 @@ pub fn raw_frame(probe: &Probe) -> Result<LazyFrame> {
     // Every column after the first must be empty: a row with only some cells filled (Azure's
     // header-set samples fill one date in the middle) is a row, not a blank line.
     let blank = match (probe.kind, probe.header.first()) {
-        (FileKind::Csv | FileKind::CsvGz, Some(first)) if probe.header.len() > 1 => probe.header[1..]
-            .iter()
-            .fold(
+        (FileKind::Csv | FileKind::CsvGz, Some(first)) if probe.header.len() > 1 => {
+            probe.header[1..].iter().fold(
                 col(first.as_str())
                     .str()
                     .strip_chars(lit(NULL))
                     .eq(lit(""))
                     .fill_null(lit(true)),
                 |acc, name| acc.and(col(name.as_str()).is_null()),
-            ),
+            )
+        }
         _ => lit(false),
     };
-    Ok(lf
-        .with_row_index(ROW, Some(1))
-        .with_columns([
-            lit(probe.path.to_string_lossy().to_string()).alias(FILE),
-            blank.alias(BLANK),
-        ]))
+    Ok(lf.with_row_index(ROW, Some(1)).with_columns([
+        lit(probe.path.to_string_lossy().to_string()).alias(FILE),
+        blank.alias(BLANK),
+    ]))
 }
 
 /// Internal column: the row is a blank line.
@@ -167,7 +170,12 @@ pub fn plan(
         match &column.parse {
             Parse::Text => {
                 parsed_exprs.push(mapping::text_value(value.clone()).alias(out));
-                add_repair(name, "NULL string -> null", mapping::is_null_string(value), &mut repair_exprs);
+                add_repair(
+                    name,
+                    "NULL string -> null",
+                    mapping::is_null_string(value),
+                    &mut repair_exprs,
+                );
             }
             Parse::Number => {
                 parsed_exprs.push(mapping::number_value(value.clone()).alias(out));
@@ -181,15 +189,26 @@ pub fn plan(
                 reject_exprs.push(bad);
                 reject_reasons.push(reason(name, col(raw_carry(name)), "expected a number"));
                 checked_raw.push(name.to_string());
-                add_repair(name, "NULL string -> null", mapping::is_null_string(value), &mut repair_exprs);
+                add_repair(
+                    name,
+                    "NULL string -> null",
+                    mapping::is_null_string(value),
+                    &mut repair_exprs,
+                );
             }
             Parse::DateTime | Parse::DateInclusiveEnd => {
                 let formats = mapping::sniff_datetime_formats(&probe.sample_values(name));
                 let inclusive = matches!(column.parse, Parse::DateInclusiveEnd);
-                parsed_exprs.push(mapping::datetime_value(value.clone(), &formats, inclusive).alias(out));
+                parsed_exprs
+                    .push(mapping::datetime_value(value.clone(), &formats, inclusive).alias(out));
                 let shown: Vec<&str> = formats
                     .iter()
-                    .map(|&i| mapping::DATETIME_FORMATS.get(i).copied().unwrap_or("hour 24-47 rolled over"))
+                    .map(|&i| {
+                        mapping::DATETIME_FORMATS
+                            .get(i)
+                            .copied()
+                            .unwrap_or("hour 24-47 rolled over")
+                    })
                     .collect();
                 reject_exprs.push(present.clone().and(parsed.clone().is_null()));
                 reject_reasons.push(reason(
@@ -210,18 +229,25 @@ pub fn plan(
                     );
                 }
                 // Canonical FOCUS form: `YYYY-MM-DDTHH:MM:SS[.f]Z`.
-                let canonical = value
-                    .clone()
-                    .str()
-                    .ends_with(lit("Z"))
-                    .and(value.clone().str().slice(lit(10i64), lit(1u64)).eq(lit("T")));
+                let canonical = value.clone().str().ends_with(lit("Z")).and(
+                    value
+                        .clone()
+                        .str()
+                        .slice(lit(10i64), lit(1u64))
+                        .eq(lit("T")),
+                );
                 add_repair(
                     name,
                     "non-ISO date -> UTC ISO 8601",
                     parsed.is_not_null().and(canonical.not()),
                     &mut repair_exprs,
                 );
-                add_repair(name, "NULL string -> null", mapping::is_null_string(value), &mut repair_exprs);
+                add_repair(
+                    name,
+                    "NULL string -> null",
+                    mapping::is_null_string(value),
+                    &mut repair_exprs,
+                );
             }
             Parse::Enum(allowed) => {
                 parsed_exprs.push(mapping::enum_value(value.clone(), allowed).alias(out));
@@ -238,13 +264,20 @@ pub fn plan(
                     parsed.is_not_null().and(known.not()),
                     &mut repair_exprs,
                 );
-                add_repair(name, "NULL string -> null", mapping::is_null_string(value), &mut repair_exprs);
+                add_repair(
+                    name,
+                    "NULL string -> null",
+                    mapping::is_null_string(value),
+                    &mut repair_exprs,
+                );
             }
         }
     }
 
     // Stage 1: parsed columns, row-level rejects and repair flags next to the raw columns.
-    let reject_names: Vec<String> = (0..reject_exprs.len()).map(|i| format!("__rej{i}")).collect();
+    let reject_names: Vec<String> = (0..reject_exprs.len())
+        .map(|i| format!("__rej{i}"))
+        .collect();
     let mut checks: Vec<Expr> = reject_exprs
         .into_iter()
         .zip(&reject_names)
@@ -275,7 +308,11 @@ pub fn plan(
     for (name, _) in &mapping.outputs {
         if !columns.contains(name) {
             // Outputs outside the schema (e.g. x_ columns computed by a mapping).
-            let (_, e) = mapping.outputs.iter().find(|(n, _)| n == name).expect("listed");
+            let (_, e) = mapping
+                .outputs
+                .iter()
+                .find(|(n, _)| n == name)
+                .expect("listed");
             select.push(e.clone().alias(name.as_str()));
             columns.push(name.clone());
         }
@@ -309,7 +346,9 @@ pub fn plan(
         has("ChargePeriodStart") && has("BillingPeriodStart"),
     ) {
         let start = col("ChargePeriodStart");
-        let not_correction = col("ChargeClass").neq(lit("Correction")).fill_null(lit(true));
+        let not_correction = col("ChargeClass")
+            .neq(lit("Correction"))
+            .fill_null(lit(true));
         let slack = lit(chrono::Duration::hours(tolerance as i64));
         let outside = start
             .clone()
@@ -368,10 +407,11 @@ pub fn plan(
             .then(reason_text.clone())
             .otherwise(why);
     }
-    let diagnose = lf
-        .clone()
-        .filter(col(REJECT).is_not_null())
-        .select([col(FILE), col(ROW), why.alias(REASON)]);
+    let diagnose = lf.clone().filter(col(REJECT).is_not_null()).select([
+        col(FILE),
+        col(ROW),
+        why.alias(REASON),
+    ]);
     let mut internal: Vec<String> = reject_names.clone();
     internal.extend(checked_raw.iter().map(|n| raw_carry(n)));
     internal.extend(period_flag);
@@ -387,11 +427,18 @@ pub fn plan(
     for cost in COST_COLUMNS {
         if has(cost) {
             aggs.push(col(cost).sum().alias(format!("__read:{cost}")));
-            aggs.push(col(cost).filter(kept.clone()).sum().alias(format!("__returned:{cost}")));
+            aggs.push(
+                col(cost)
+                    .filter(kept.clone())
+                    .sum()
+                    .alias(format!("__returned:{cost}")),
+            );
         }
     }
     if !repair_labels.is_empty() {
-        let flags: Vec<Expr> = (0..repair_labels.len()).map(|i| col(format!("__rep{i}"))).collect();
+        let flags: Vec<Expr> = (0..repair_labels.len())
+            .map(|i| col(format!("__rep{i}")))
+            .collect();
         aggs.push(any_horizontal(&flags)?.sum().alias("__rows_repaired"));
         for i in 0..repair_labels.len() {
             aggs.push(col(format!("__rep{i}")).sum().alias(format!("__rep{i}")));

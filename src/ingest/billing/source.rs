@@ -68,7 +68,10 @@ impl Probe {
 /// [`Error::NotFound`] for a missing path; [`Error::Data`] when a folder holds no data file.
 pub fn discover<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<PathBuf>> {
     if paths.is_empty() {
-        return Err(Error::parameter("paths", "expected at least one file or folder"));
+        return Err(Error::parameter(
+            "paths",
+            "expected at least one file or folder",
+        ));
     }
     let mut files = Vec::new();
     for path in paths {
@@ -284,10 +287,16 @@ fn probe_csv(path: &Path, kind: FileKind) -> Result<Probe> {
             break;
         }
     }
-    let has_rows = sample.iter().any(|row: &Vec<Option<String>>| row.iter().any(|v| v.is_some()));
+    let has_rows = sample
+        .iter()
+        .any(|row: &Vec<Option<String>>| row.iter().any(|v| v.is_some()));
     Ok(Probe {
         path: path.to_path_buf(),
-        kind: if is_gzip(path) { FileKind::CsvGz } else { FileKind::Csv },
+        kind: if is_gzip(path) {
+            FileKind::CsvGz
+        } else {
+            FileKind::Csv
+        },
         header,
         sample,
         has_rows,
@@ -339,10 +348,7 @@ fn probe_parquet(path: &Path) -> Result<Probe> {
 }
 
 fn parquet_error(path: &Path, e: PolarsError) -> Error {
-    Error::data(
-        Position::file(path),
-        format!("cannot read as parquet: {e}"),
-    )
+    Error::data(Position::file(path), format!("cannot read as parquet: {e}"))
 }
 
 fn probe_json_lines(path: &Path) -> Result<Probe> {
@@ -375,7 +381,11 @@ fn probe_json_lines(path: &Path) -> Result<Probe> {
 }
 
 /// Dotted names of the leaves of a JSON object (`service.description`); arrays are leaves.
-pub fn flatten_keys(prefix: &str, map: &serde_json::Map<String, serde_json::Value>, out: &mut Vec<String>) {
+pub fn flatten_keys(
+    prefix: &str,
+    map: &serde_json::Map<String, serde_json::Value>,
+    out: &mut Vec<String>,
+) {
     for (key, value) in map {
         let name = if prefix.is_empty() {
             key.clone()
@@ -383,7 +393,9 @@ pub fn flatten_keys(prefix: &str, map: &serde_json::Map<String, serde_json::Valu
             format!("{prefix}.{key}")
         };
         match value {
-            serde_json::Value::Object(inner) if !inner.is_empty() => flatten_keys(&name, inner, out),
+            serde_json::Value::Object(inner) if !inner.is_empty() => {
+                flatten_keys(&name, inner, out)
+            }
             _ => out.push(name),
         }
     }
