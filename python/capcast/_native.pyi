@@ -1,0 +1,99 @@
+"""Type stubs of the Rust extension ``capcast._native`` (src/python/). Its functions return raw
+parts: frames as Arrow streams and reports as JSON text plus the report's readable text; the
+public API is the package ``capcast``."""
+
+from collections.abc import Mapping, Sequence
+from os import PathLike
+from typing import final
+
+__version__: str
+__all__ = [
+    "ArrowStream",
+    "generate_sample",
+    "read_billing",
+    "read_utilization",
+    "aggregate",
+    "tag_coverage",
+    "top_movers",
+    "_echo_frame",
+    "_panic",
+    "__version__",
+]
+
+@final
+class ArrowStream:
+    """A frame produced by capcast; ``polars.DataFrame(stream)`` or ``pyarrow.table(stream)``
+    read it through the Arrow PyCapsule interface."""
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def columns(self) -> list[str]: ...
+    def __len__(self) -> int: ...
+
+def read_billing(
+    paths: Sequence[str | PathLike[str]],
+    *,
+    lenient: bool = False,
+    dedupe: bool = False,
+    allow_mixed_currencies: bool = False,
+    check_billing_period: bool = True,
+) -> tuple[ArrowStream, ArrowStream | None, str, str]:
+    """-> (costs, commitments, report_json, report_text)"""
+
+def read_utilization(
+    paths: Sequence[str | PathLike[str]],
+    *,
+    format: str | None = None,
+    statistic: str = "average",
+    counters_to_rates: bool = True,
+    resource_id: str | None = None,
+    metric: str | None = None,
+) -> tuple[ArrowStream, ArrowStream, str, str]:
+    """-> (samples, resources, report_json, report_text)"""
+
+def aggregate(
+    costs: object,
+    *,
+    dimensions: Sequence[str] = ...,
+    freq: str = "day",
+    cost: str = "effective",
+    usage: str | None = None,
+    gap_fill: str = "zero",
+    spread: bool = False,
+    start: str | None = None,
+    end: str | None = None,
+    filters: Mapping[str, Sequence[str]] | None = None,
+) -> ArrowStream: ...
+def tag_coverage(
+    costs: object,
+    tag_key: str,
+    *,
+    by: Sequence[str] = ...,
+    cost: str = "effective",
+) -> ArrowStream: ...
+def top_movers(
+    costs: object,
+    dimensions: Sequence[str],
+    *,
+    before: tuple[str, str],
+    after: tuple[str, str],
+    n: int = 10,
+    cost: str = "effective",
+) -> ArrowStream: ...
+def generate_sample(
+    out_dir: str | PathLike[str],
+    *,
+    seed: int = 42,
+    months: int = 4,
+    start: str | None = None,
+    utilization_interval_minutes: int = 60,
+) -> str:
+    """-> the summary as JSON"""
+
+def _echo_frame(frame: object) -> ArrowStream:
+    """Imports a frame and exports it again (the round trip the tests check)."""
+
+def _panic(message: str) -> None:
+    """Panics in Rust; raises capcast.ComputeError."""
