@@ -130,29 +130,7 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
             ));
         }
         let format = format::detect(&probe)?;
-        let (mapping, out_schema): (Mapping, Vec<(&str, schema::FocusType)>) = match format {
-            BillingFormat::FocusContractCommitment => (
-                focus::commitment_mapping(&probe)?,
-                focus::COMMITMENT_COLUMNS.to_vec(),
-            ),
-            BillingFormat::Focus10
-            | BillingFormat::Focus11
-            | BillingFormat::Focus12
-            | BillingFormat::Focus13 => (focus::mapping(&probe)?, schema::COLUMNS.to_vec()),
-            BillingFormat::AwsCurLegacy | BillingFormat::AwsCur2 => {
-                (cur::mapping(&probe, format)?, schema::COLUMNS.to_vec())
-            }
-            BillingFormat::GcpCsv | BillingFormat::GcpJsonLines => {
-                (gcp::mapping(&probe, format)?, schema::COLUMNS.to_vec())
-            }
-            BillingFormat::AzureEaActual
-            | BillingFormat::AzureEaAmortized
-            | BillingFormat::AzureMcaActual
-            | BillingFormat::AzureMcaAmortized
-            | BillingFormat::AzurePayAsYouGo => {
-                (azure::mapping(&probe, format)?, schema::COLUMNS.to_vec())
-            }
-        };
+        let (mapping, out_schema) = mapping_for(format, &probe)?;
         let plan = pipeline::plan(
             &probe,
             &mapping,
@@ -179,13 +157,16 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
         }
         report.rows_rejected += file_audit.rejected;
         report.rows_repaired += file_audit.rows_repaired;
+        let mut plan = plan;
+        if file_audit.rejected > 0 {
+            diagnoses.push(plan.diagnose.clone());
+        } else if file_audit.blank == 0 {
+            // Nothing to filter: let queries read only the columns they use.
+            plan.data = plan.clean.clone();
+        }
         if format == BillingFormat::FocusContractCommitment {
             report.commitment_rows += file_audit.rows;
-            commitment_frames.push(if file_audit.rejected == 0 && file_audit.blank == 0 {
-                plan.clean.clone()
-            } else {
-                plan.data.clone()
-            });
+            commitment_frames.push(plan.data.clone());
         } else {
             for ((column, currency), (read, returned)) in &file_audit.totals {
                 let entry = totals
@@ -205,14 +186,6 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
             rows_rejected: file_audit.rejected,
             notes: mapping.notes.clone(),
         });
-        let mut plan = plan;
-        if file_audit.rejected > 0 {
-            diagnoses.push(plan.diagnose.clone());
-        }
-        if file_audit.rejected == 0 && file_audit.blank == 0 {
-            // Nothing to filter: let queries read only the columns they use.
-            plan.data = plan.clean.clone();
-        }
         if format != BillingFormat::FocusContractCommitment {
             planned.push(Planned {
                 path: path.clone(),
@@ -471,19 +444,54 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
     })
 }
 
+/// The mapping of a file of `format`, and the columns it returns.
+fn mapping_for(
+    format: BillingFormat,
+    probe: &source::Probe,
+) -> Result<(Mapping, Vec<(&'static str, schema::FocusType)>)> {
+    let focus = schema::COLUMNS.to_vec();
+    Ok(match format {
+        BillingFormat::FocusContractCommitment => (
+            focus::commitment_mapping(probe)?,
+            focus::COMMITMENT_COLUMNS.to_vec(),
+        ),
+        BillingFormat::Focus10
+        | BillingFormat::Focus11
+        | BillingFormat::Focus12
+        | BillingFormat::Focus13 => (focus::mapping(probe)?, focus),
+        BillingFormat::AwsCurLegacy | BillingFormat::AwsCur2 => {
+            (cur::mapping(probe, format)?, focus)
+        }
+        BillingFormat::GcpCsv | BillingFormat::GcpJsonLines => {
+            (gcp::mapping(probe, format)?, focus)
+        }
+        BillingFormat::AzureEaActual
+        | BillingFormat::AzureEaAmortized
+        | BillingFormat::AzureMcaActual
+        | BillingFormat::AzureMcaAmortized
+        | BillingFormat::AzurePayAsYouGo => (azure::mapping(probe, format)?, focus),
+    })
+}
+
 fn progress_bar(len: u64, enabled: bool) -> indicatif::ProgressBar {
-    if !enabled || len < 2 {
+    if !enabled {
         return indicatif::ProgressBar::hidden();
     }
+    // Drawn on stderr only when it is a terminal: piped output stays quiet.
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(len),
         indicatif::ProgressDrawTarget::stderr(),
     );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} reading billing [{bar:30}] {pos}/{len} files {wide_msg}",
-    ) {
+    let template = if len > 1 {
+        "{spinner} reading billing [{bar:30}] {pos}/{len} files, {elapsed} {wide_msg}"
+    } else {
+        // One file: a spinner, since a large file is read in one pass of unknown length.
+        "{spinner} reading billing, {elapsed} {wide_msg}"
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style.progress_chars("=> "));
     }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
 
