@@ -8,11 +8,7 @@ use capcast::ingest::{read_billing, BillingOptions};
 use capcast::Error;
 use polars::prelude::*;
 
-use crate::common::{assert_close, shared};
-
-fn strict() -> BillingOptions {
-    BillingOptions::default()
-}
+use crate::common::{assert_close, shared, strict, sum, texts, write};
 
 fn azure(rel: &str) -> PathBuf {
     shared(&format!("billing/azure/{rel}"))
@@ -100,27 +96,6 @@ impl Text {
         }
         (billed, effective)
     }
-}
-
-fn sum(frame: &DataFrame, column: &str) -> f64 {
-    frame
-        .column(column)
-        .unwrap()
-        .f64()
-        .unwrap()
-        .sum()
-        .unwrap_or(0.0)
-}
-
-fn texts(frame: &DataFrame, column: &str) -> Vec<Option<String>> {
-    frame
-        .column(column)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(|v| v.map(str::to_string))
-        .collect()
 }
 
 /// Microseconds since the epoch of a UTC date/time column's values.
@@ -631,12 +606,6 @@ fn a_blank_row_with_only_a_date_loads_as_a_row_without_cost() {
         warnings.is_empty() || !warnings.contains("SubAccountId"),
         "{warnings}"
     );
-}
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 const EA_HEADER: &str = "BillingAccountId,BillingPeriodStartDate,BillingPeriodEndDate,SubscriptionId,Date,MeterId,MeterCategory,Quantity,Cost,UnitPrice,PayGPrice,BillingCurrency,ChargeType,Frequency,PricingModel,benefitId,benefitName\n";

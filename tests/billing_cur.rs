@@ -2,52 +2,12 @@
 //! commitment line item type (EffectiveCost worked by hand), gzip parts and re-delivered
 //! parts, CUR 2.0 as Parquet and gzip CSV with map columns, tags, and bad input.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
-use capcast::ingest::{read_billing, BillingOptions, LoadReport};
+use capcast::ingest::{read_billing, BillingOptions};
 use polars::prelude::*;
 
-use crate::common::{assert_close, csv_rows, csv_sum, shared};
-
-fn strict() -> BillingOptions {
-    BillingOptions::default()
-}
-
-fn total(report: &LoadReport, column: &str) -> (f64, f64) {
-    report
-        .totals
-        .iter()
-        .filter(|t| t.column == column)
-        .fold((0.0, 0.0), |acc, t| (acc.0 + t.read, acc.1 + t.returned))
-}
-
-fn texts(frame: &DataFrame, column: &str) -> Vec<Option<String>> {
-    frame
-        .column(column)
-        .unwrap_or_else(|_| panic!("{column} missing"))
-        .cast(&DataType::String)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(|v| v.map(str::to_string))
-        .collect()
-}
-
-fn numbers(frame: &DataFrame, column: &str) -> Vec<Option<f64>> {
-    frame
-        .column(column)
-        .unwrap_or_else(|_| panic!("{column} missing"))
-        .f64()
-        .unwrap()
-        .iter()
-        .collect()
-}
-
-fn sum(frame: &DataFrame, column: &str) -> f64 {
-    numbers(frame, column).into_iter().flatten().sum()
-}
+use crate::common::{
+    assert_close, csv_rows, csv_sum, gzip, numbers, shared, strict, sum, texts, total, write_file,
+};
 
 fn json(text: &Option<String>) -> serde_json::Value {
     text.as_deref()
@@ -332,17 +292,6 @@ fn csv_text(lines: &[Line]) -> Vec<u8> {
         writer.write_record(record(l)).unwrap();
     }
     writer.into_inner().unwrap()
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> PathBuf {
-    std::fs::write(path, bytes).unwrap();
-    path.to_path_buf()
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
 }
 
 fn sorted(frame: DataFrame, by: &str) -> DataFrame {

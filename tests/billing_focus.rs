@@ -5,19 +5,7 @@ use capcast::ingest::{read_billing, BillingOptions};
 use capcast::Error;
 use polars::prelude::*;
 
-use crate::common::{assert_close, csv_rows, csv_sum, shared};
-
-fn strict() -> BillingOptions {
-    BillingOptions::default()
-}
-
-fn total(report: &capcast::ingest::LoadReport, column: &str) -> (f64, f64) {
-    report
-        .totals
-        .iter()
-        .filter(|t| t.column == column)
-        .fold((0.0, 0.0), |acc, t| (acc.0 + t.read, acc.1 + t.returned))
-}
+use crate::common::{assert_close, csv_rows, csv_sum, shared, strict, total, write};
 
 #[test]
 fn focus_1_0_sample_loads_with_exact_totals_and_counted_repairs() {
@@ -218,12 +206,6 @@ fn focus_1_2_spec_scenarios_satisfy_the_amortization_identities() {
             assert_eq!(values, ["Used", "Unused"]);
         }
     }
-}
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 const HEADER_12: &str = "BillingAccountId,BillingAccountName,BillingCurrency,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,ChargeClass,ChargeDescription,BilledCost,EffectiveCost,ListCost,ContractedCost,PricingQuantity,PricingUnit,ProviderName,PublisherName,InvoiceIssuerName,ServiceCategory,ServiceName,InvoiceId,Tags";

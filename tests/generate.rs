@@ -11,32 +11,9 @@ use capcast::generate::{
     billing_frame, utilization_frame, write_large_focus_csv, write_sample, SampleOptions,
     SampleSummary, BILLING_FILE, LEVEL_SHIFT_SERVICE, MONTH_END_SERVICE, UTILIZATION_FILE,
 };
+use capcast::ingest::billing::schema::MANDATORY;
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Weekday};
 use polars::prelude::{DataType, TimeUnit, TimeZone};
-
-const MANDATORY: [&str; 21] = [
-    "BilledCost",
-    "BillingAccountId",
-    "BillingAccountName",
-    "BillingCurrency",
-    "BillingPeriodEnd",
-    "BillingPeriodStart",
-    "ChargeCategory",
-    "ChargeClass",
-    "ChargeDescription",
-    "ChargePeriodEnd",
-    "ChargePeriodStart",
-    "ContractedCost",
-    "EffectiveCost",
-    "InvoiceIssuerName",
-    "ListCost",
-    "PricingQuantity",
-    "PricingUnit",
-    "ProviderName",
-    "PublisherName",
-    "ServiceCategory",
-    "ServiceName",
-];
 
 /// The columns of one billing row the tests use.
 struct Row {

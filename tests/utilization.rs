@@ -2,14 +2,14 @@
 //! trace in `../shared/data`, counters to rates on hand-worked numbers, and bad inputs.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use capcast::ingest::utilization::{Statistic, UtilizationFormat};
 use capcast::ingest::{read_utilization, Utilization, UtilizationOptions};
 use capcast::Error;
 use polars::prelude::*;
 
-use crate::common::{assert_close, shared};
+use crate::common::{assert_close, shared, write};
 
 /// A point of the samples frame: resource, metric, unix seconds, value.
 type Point = (String, String, f64, f64);
@@ -45,12 +45,6 @@ fn series(u: &Utilization, resource: &str, metric: &str) -> Vec<(f64, f64)> {
         .filter(|p| p.0 == resource && p.1 == metric)
         .map(|p| (p.2, p.3))
         .collect()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 fn load(paths: &[&Path]) -> Utilization {

@@ -93,21 +93,27 @@ pub struct TagCoverageArgs {
     flags: LoadFlags,
 }
 
-/// Runs `capcast tag-coverage`.
-pub fn run_tag_coverage(args: TagCoverageArgs) -> Result<()> {
-    let billing = read_billing(&billing_or_sample(args.paths), &args.flags.options())?;
-    let by: Vec<String> = if args.by.is_empty() {
+/// The billing rows of `paths` (default: the bundled sample) and the dimensions `by`
+/// (default: ServiceName), shared by `tag-coverage` and `top-movers`.
+fn load_by(
+    paths: Vec<PathBuf>,
+    flags: &LoadFlags,
+    by: Vec<String>,
+) -> Result<(LazyFrame, Vec<String>)> {
+    let billing = read_billing(&billing_or_sample(paths), &flags.options())?;
+    let by = if by.is_empty() {
         vec!["ServiceName".into()]
     } else {
-        args.by
+        by
     };
+    Ok((billing.costs, by))
+}
+
+/// Runs `capcast tag-coverage`.
+pub fn run_tag_coverage(args: TagCoverageArgs) -> Result<()> {
+    let (costs, by) = load_by(args.paths, &args.flags, args.by)?;
     let by_refs: Vec<&str> = by.iter().map(String::as_str).collect();
-    let frame = series::tag_coverage(
-        billing.costs,
-        &args.key,
-        &by_refs,
-        parse::<CostColumn>(&args.cost)?,
-    )?;
+    let frame = series::tag_coverage(costs, &args.key, &by_refs, parse::<CostColumn>(&args.cost)?)?;
     println!("{frame}");
     Ok(())
 }
@@ -153,15 +159,10 @@ fn period(name: &str, text: &str) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
 
 /// Runs `capcast top-movers`.
 pub fn run_top_movers(args: TopMoversArgs) -> Result<()> {
-    let billing = read_billing(&billing_or_sample(args.paths), &args.flags.options())?;
-    let by: Vec<String> = if args.by.is_empty() {
-        vec!["ServiceName".into()]
-    } else {
-        args.by
-    };
+    let (costs, by) = load_by(args.paths, &args.flags, args.by)?;
     let by_refs: Vec<&str> = by.iter().map(String::as_str).collect();
     let frame = series::top_movers(
-        billing.costs,
+        costs,
         &by_refs,
         parse::<CostColumn>(&args.cost)?,
         period("before", &args.before)?,

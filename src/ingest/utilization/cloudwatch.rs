@@ -56,31 +56,13 @@ pub(crate) fn read_get_metric_data(
             };
             for (i, (t, v)) in timestamps.iter().zip(values).enumerate() {
                 points_read += 1;
-                let ts = parse_time_json(t).map_err(|bad| {
-                    Error::data(
-                        Position::file(path)
-                            .column(format!("{at}.Timestamps[{i}]"))
-                            .value(show(t)),
-                        bad.message(),
-                    )
-                })?;
-                match parse_json(v) {
-                    Parsed::Number(x) => {
-                        buf.ts.push(ts);
-                        buf.value.push(x);
-                    }
-                    Parsed::Drop(reason) => {
-                        dropped.add(reason, || format!("{at}.Values[{i}], value '{}'", show(v)))
-                    }
-                    Parsed::Bad => {
-                        return Err(Error::data(
-                            Position::file(path)
-                                .column(format!("{at}.Values[{i}]"))
-                                .value(show(v)),
-                            "expected a number",
-                        ))
-                    }
-                }
+                buf.push_json(
+                    path,
+                    &mut dropped,
+                    (t, || format!("{at}.Timestamps[{i}]")),
+                    (v, || format!("{at}.Values[{i}]")),
+                    "expected a number",
+                )?;
             }
             if let Some(status) = text(result, "StatusCode") {
                 if status != "Complete" {

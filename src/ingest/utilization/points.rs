@@ -7,9 +7,9 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::parse::show_time;
+use super::parse::{parse_json, parse_time_json, show, show_time, Parsed};
 use super::report::Issue;
-use crate::error::Result;
+use crate::error::{Error, Position, Result};
 
 /// `Datetime(us, "UTC")`, the type of `ts`.
 pub(crate) fn utc_datetime() -> DataType {
@@ -26,6 +26,48 @@ pub(crate) struct SeriesBuf {
     /// Microseconds since the Unix epoch, UTC.
     pub ts: Vec<i64>,
     pub value: Vec<f64>,
+}
+
+impl SeriesBuf {
+    /// Adds the JSON point (`t`, `v`) of `path`: a number is kept, a missing or non-finite
+    /// value is dropped and counted in `dropped`. `t_at` and `v_at` name where `t` and `v` are
+    /// (built only when needed), and `not_a_number` is the message for a value that is neither.
+    ///
+    /// # Errors
+    ///
+    /// A data error naming the file, the place and the value when the timestamp is unreadable
+    /// or the value is not a number.
+    pub fn push_json(
+        &mut self,
+        path: &Path,
+        dropped: &mut Issues,
+        (t, t_at): (&serde_json::Value, impl Fn() -> String),
+        (v, v_at): (&serde_json::Value, impl Fn() -> String),
+        not_a_number: &str,
+    ) -> Result<()> {
+        let ts = parse_time_json(t).map_err(|bad| {
+            Error::data(
+                Position::file(path).column(t_at()).value(show(t)),
+                bad.message(),
+            )
+        })?;
+        match parse_json(v) {
+            Parsed::Number(x) => {
+                self.ts.push(ts);
+                self.value.push(x);
+            }
+            Parsed::Drop(reason) => {
+                dropped.add(reason, || format!("{}, value '{}'", v_at(), show(v)))
+            }
+            Parsed::Bad => {
+                return Err(Error::data(
+                    Position::file(path).column(v_at()).value(show(v)),
+                    not_a_number,
+                ))
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What is known about a resource's size.

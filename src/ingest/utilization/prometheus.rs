@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::counter::counter_rates;
 use super::json::{array, pages, text};
-use super::parse::{parse_json, parse_time_json, show, Parsed};
+use super::parse::show;
 use super::points::{canonical_metric, file_stem, FileData, Issues, SeriesBuf};
 use super::UtilizationOptions;
 use crate::error::{Error, Position, Result};
@@ -195,31 +195,13 @@ fn read_points(
                 ))
             }
         };
-        let ts = parse_time_json(t).map_err(|bad| {
-            Error::data(
-                Position::file(path)
-                    .column(format!("{here}[0]"))
-                    .value(show(t)),
-                bad.message(),
-            )
-        })?;
-        match parse_json(v) {
-            Parsed::Number(x) => {
-                buf.ts.push(ts);
-                buf.value.push(x);
-            }
-            Parsed::Drop(reason) => {
-                dropped.add(reason, || format!("{here}[1], value '{}'", show(v)))
-            }
-            Parsed::Bad => {
-                return Err(Error::data(
-                    Position::file(path)
-                        .column(format!("{here}[1]"))
-                        .value(show(v)),
-                    "expected a number (as a string, e.g. \"0.25\")",
-                ))
-            }
-        }
+        buf.push_json(
+            path,
+            dropped,
+            (t, || format!("{here}[0]")),
+            (v, || format!("{here}[1]")),
+            "expected a number (as a string, e.g. \"0.25\")",
+        )?;
     }
     if buf.ts.windows(2).any(|w| w[1] < w[0]) {
         let mut order: Vec<usize> = (0..buf.ts.len()).collect();
