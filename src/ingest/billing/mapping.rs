@@ -24,9 +24,6 @@ pub enum Parse {
     Number,
     /// A date or date/time, read as UTC. The formats are sniffed per file from a sample.
     DateTime,
-    /// Like [`Parse::DateTime`], but a bare date means the END of that day (Azure's inclusive
-    /// `BillingPeriodEndDate`), so one day is added to date-only values.
-    DateInclusiveEnd,
     /// One of a fixed set of values; other spellings of the same value (case, `-`) are repaired,
     /// unknown values are kept and counted.
     Enum(&'static [&'static str]),
@@ -62,7 +59,7 @@ impl Mapping {
     pub fn parse_column(&mut self, probe: &Probe, raw: &str, parse: Parse) -> Expr {
         let dtype = match parse {
             Parse::Number => DataType::Float64,
-            Parse::DateTime | Parse::DateInclusiveEnd => utc_datetime(),
+            Parse::DateTime => utc_datetime(),
             Parse::Text | Parse::Enum(_) => DataType::String,
         };
         if !probe.has(raw) {
@@ -75,14 +72,6 @@ impl Mapping {
             });
         }
         parsed(raw)
-    }
-
-    /// Parses the first of `candidates` the file has (header variants of one column).
-    pub fn parse_first(&mut self, probe: &Probe, candidates: &[&str], parse: Parse) -> Expr {
-        match candidates.iter().find(|c| probe.has(c)) {
-            Some(raw) => self.parse_column(probe, raw, parse),
-            None => self.parse_column(probe, candidates[0], parse),
-        }
     }
 
     /// Sets the FOCUS column `name` to `expr`.
@@ -117,11 +106,6 @@ pub fn parsed_name(raw: &str) -> String {
 /// The parsed value of raw column `raw` (declare it with [`Mapping::parse_column`] first).
 pub fn parsed(raw: &str) -> Expr {
     col(parsed_name(raw))
-}
-
-/// The raw (unparsed) column.
-pub fn raw(name: &str) -> Expr {
-    col(name)
 }
 
 /// Values that mean "no value": blank, whitespace, and `NULL`-like strings. Empty cells are
@@ -260,23 +244,15 @@ fn parse_with(value: Expr, format: &str) -> Expr {
     }
 }
 
-/// A UTC date/time from text, trying `formats` in order; `inclusive_end` adds a day to
-/// date-only values.
-pub fn datetime_value(value: Expr, formats: &[usize], inclusive_end: bool) -> Expr {
+/// A UTC date/time from text, trying `formats` in order.
+pub fn datetime_value(value: Expr, formats: &[usize]) -> Expr {
     let attempts: Vec<Expr> = formats
         .iter()
         .map(|&i| {
             if i == ROLLOVER {
                 return rollover_value(value.clone());
             }
-            let format = DATETIME_FORMATS[i];
-            let parsed = parse_with(value.clone(), format);
-            let date_only = !(format.contains("%H") || format.contains("%I"));
-            if inclusive_end && date_only {
-                parsed + lit(chrono::Duration::days(1))
-            } else {
-                parsed
-            }
+            parse_with(value.clone(), DATETIME_FORMATS[i])
         })
         .collect();
     let naive = if attempts.len() == 1 {
@@ -331,7 +307,7 @@ pub fn datetime_rolled_over(value: Expr, formats: &[usize]) -> Expr {
     let plain = if others.is_empty() {
         lit(NULL).cast(utc_datetime())
     } else {
-        datetime_value(value.clone(), &others, false)
+        datetime_value(value.clone(), &others)
     };
     plain.is_null().and(rollover_value(value).is_not_null())
 }

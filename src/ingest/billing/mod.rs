@@ -241,15 +241,7 @@ pub fn read_billing<P: AsRef<Path>>(paths: &[P], options: &BillingOptions) -> Re
         let rejections = rejections_of(&examples)?;
         if !options.lenient {
             if let Some(first) = rejections.first() {
-                return Err(pipeline::rejection_error(
-                    &first.file,
-                    first.row,
-                    &format!(
-                        "{}\u{1f}{}\u{1f}{}",
-                        first.column, first.value, first.reason
-                    ),
-                    report.rows_rejected,
-                ));
+                return Err(pipeline::rejection_error(first, report.rows_rejected));
             }
         }
         report.rejections = rejections;

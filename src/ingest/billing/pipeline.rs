@@ -2,11 +2,10 @@
 //! computes the FOCUS columns, checks charge periods against billing periods, and builds the
 //! audit query whose one pass yields the file's row counts, repairs and cost totals.
 
-use std::path::Path;
-
 use polars::prelude::*;
 
 use super::mapping::{self, Mapping, Parse};
+use super::report::Rejection;
 use super::schema::{FocusType, COST_COLUMNS};
 use super::source::{FileKind, Probe};
 use crate::error::{Error, Position, Result};
@@ -140,7 +139,7 @@ pub fn plan(
             // Typed sources (Parquet, JSON): the engine already parsed them.
             let expr = match column.parse {
                 Parse::Number => value.clone().cast(DataType::Float64),
-                Parse::DateTime | Parse::DateInclusiveEnd => match dtype {
+                Parse::DateTime => match dtype {
                     DataType::Datetime(_, Some(_)) => value
                         .clone()
                         .dt()
@@ -155,7 +154,6 @@ pub fn plan(
                     _ => mapping::datetime_value(
                         value.clone().cast(DataType::String),
                         &[0, 1, 5, 9, 11],
-                        false,
                     ),
                 },
                 Parse::Text | Parse::Enum(_) => value.clone().cast(DataType::String),
@@ -196,11 +194,9 @@ pub fn plan(
                     &mut repair_exprs,
                 );
             }
-            Parse::DateTime | Parse::DateInclusiveEnd => {
+            Parse::DateTime => {
                 let formats = mapping::sniff_datetime_formats(&probe.sample_values(name));
-                let inclusive = matches!(column.parse, Parse::DateInclusiveEnd);
-                parsed_exprs
-                    .push(mapping::datetime_value(value.clone(), &formats, inclusive).alias(out));
+                parsed_exprs.push(mapping::datetime_value(value.clone(), &formats).alias(out));
                 let shown: Vec<&str> = formats
                     .iter()
                     .map(|&i| {
@@ -484,16 +480,18 @@ pub fn split_reason(reason: &str) -> (String, String, String) {
     (column, value, why)
 }
 
-/// A data error for the first rejected row.
-pub fn rejection_error(file: &Path, row: u64, reason: &str, total: u64) -> Error {
-    let (column, value, why) = split_reason(reason);
+/// The strict-mode error for the first rejected row, out of `total`.
+pub fn rejection_error(first: &Rejection, total: u64) -> Error {
     let more = if total > 1 {
-        format!(" ({} rows rejected in all; pass lenient=True / --lenient to load the rest and list them)", total)
+        format!(" ({total} rows rejected in all; pass lenient=True / --lenient to load the rest and list them)")
     } else {
         " (pass lenient=True / --lenient to load the other rows and report this one)".to_string()
     };
     Error::data(
-        Position::file(file).row(row).column(column).value(value),
-        format!("{why}{more}"),
+        Position::file(&first.file)
+            .row(first.row)
+            .column(first.column.clone())
+            .value(first.value.clone()),
+        format!("{}{more}", first.reason),
     )
 }
