@@ -29,6 +29,7 @@
 
 pub mod engine;
 pub mod error;
+pub mod forecast;
 pub mod generate;
 pub mod ingest;
 pub mod series;
