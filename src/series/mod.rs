@@ -8,6 +8,7 @@
 //!   gaps filled explicitly ([`GapFill`]), optionally spreading multi-period charges.
 //! - [`tag_coverage`]: how much cost lacks a given tag.
 //! - [`top_movers`]: which dimension values changed cost most between two windows.
+//! - [`read_series`]: a long `unique_id, ds, y` file (CSV or Parquet), checked cell by cell.
 //!
 //! # Dimensions
 //! A dimension is one of:
@@ -71,10 +72,12 @@ mod gaps;
 mod input;
 mod movers;
 mod params;
+mod read;
 mod tags;
 
 pub use aggregate::aggregate;
 pub use dimensions::{MISSING, UNTAGGED};
 pub use movers::top_movers;
 pub use params::{CostColumn, Filter, Frequency, GapFill, Measure, QuantityColumn, SeriesParams};
+pub use read::{read_series, SERIES_COLUMNS};
 pub use tags::tag_coverage;
