@@ -295,6 +295,9 @@ fn sorted(mut v: Vec<f64>) -> Vec<f64> {
 
 /// The `k`-th smallest (1-based), capped at the largest.
 fn order_statistic(v: Vec<f64>, k: usize) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
     let v = sorted(v);
     v[k.clamp(1, v.len()) - 1]
 }
@@ -307,6 +310,9 @@ fn split_conformal(scores: Vec<f64>, level: f64) -> f64 {
 
 /// numpy's default (linear) quantile.
 fn quantile_linear(v: Vec<f64>, p: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
     let v = sorted(v);
     let pos = p.clamp(0.0, 1.0) * (v.len() - 1) as f64;
     let lo = pos.floor() as usize;

@@ -15,7 +15,8 @@ use crate::forecast::model::check_levels;
 /// The result of [`backtest_frame`].
 #[derive(Debug, Clone)]
 pub struct BatchBacktest {
-    /// One row per series and candidate: `unique_id, model, baseline, chosen, mae, rmse,
+    /// One row per series and candidate: `unique_id, model, baseline, chosen` (the best, or
+    /// in the ensemble of the best), `mae, rmse,
     /// mape, smape, mase, coverage_<level>, winkler_<level>, pinball_lower_<level>,
     /// pinball_upper_<level>, ..., error` (metrics averaged over windows; null when
     /// undefined or when the candidate failed; a series that failed before any backtest has
@@ -36,6 +37,7 @@ struct Row {
     model: Option<String>,
     baseline: bool,
     chosen: bool,
+    best: bool,
     metrics: Option<Metrics>,
     error: Option<String>,
 }
@@ -76,6 +78,7 @@ pub fn backtest_frame(df: &DataFrame, params: &BatchParams) -> Result<BatchBackt
                 model: None,
                 baseline: false,
                 chosen: false,
+                best: false,
                 metrics: None,
                 error: Some(e.to_string()),
             }),
@@ -95,7 +98,8 @@ pub fn backtest_frame(df: &DataFrame, params: &BatchParams) -> Result<BatchBackt
                         id: id.clone(),
                         model: Some(s.model.clone()),
                         baseline: s.baseline,
-                        chosen: best.as_deref() == Some(s.model.as_str()),
+                        chosen: s.chosen,
+                        best: best.as_deref() == Some(s.model.as_str()),
                         metrics: s.metrics.clone(),
                         error,
                     });
@@ -188,7 +192,7 @@ fn summary_frame(rows: &[Row], levels: &[f64]) -> Result<DataFrame> {
         }
         let g = groups.entry(model.clone()).or_insert((Vec::new(), 0));
         g.0.push(m.clone());
-        g.1 += i64::from(r.chosen);
+        g.1 += i64::from(r.best);
     }
     let means: Vec<Metrics> = order.iter().map(|m| Metrics::mean(&groups[m].0)).collect();
     let refs: Vec<Option<&Metrics>> = means.iter().map(Some).collect();

@@ -35,11 +35,15 @@
 
 use std::sync::Arc;
 
+mod ensemble;
+
+use ensemble::{ensemble_errors, FittedEnsemble};
+
 use super::backtest::{Backtest, BacktestParams};
 use super::baseline::BaselineParams;
 use super::conformal::{ConformalMethod, FittedConformal};
 use super::metrics::{Metric, Metrics};
-use super::model::{check_horizon, check_levels, check_paths, Fitted, Forecast, Interval, Model};
+use super::model::{check_horizon, check_levels, Fitted, Forecast, Model};
 use super::series::{default_seasons, TimeSeries};
 use crate::error::{Error, Result};
 
@@ -372,10 +376,11 @@ impl AutoParams {
             fb.scores = scores;
             return Ok(fb);
         }
-        let ranked = order.iter().map(|&i| scores[i].model.clone()).collect();
-        for s in &mut scores {
-            s.chosen = false;
+        // Provisionally chosen: the best `ensemble` (fitting the whole series may still drop one).
+        for &i in order.iter().take(self.ensemble) {
+            scores[i].chosen = true;
         }
+        let ranked = order.iter().map(|&i| scores[i].model.clone()).collect();
         Ok(Evaluation {
             scores,
             selection: Selection::Backtest {
@@ -555,151 +560,6 @@ impl Model for Shared {
     }
 }
 
-/// Combines values: median or mean of the finite ones (`NaN` if none).
-fn combine(values: &[f64], how: EnsembleCombine) -> f64 {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    match how {
-        EnsembleCombine::Mean => v.iter().sum::<f64>() / v.len() as f64,
-        EnsembleCombine::Median => {
-            v.sort_by(f64::total_cmp);
-            let k = v.len();
-            if k % 2 == 1 {
-                v[k / 2]
-            } else {
-                (v[k / 2 - 1] + v[k / 2]) / 2.0
-            }
-        }
-    }
-}
-
-/// Signed backtest errors of the combined point of `names`, one row per window.
-fn ensemble_errors(
-    backtest: &Backtest,
-    names: &[String],
-    how: EnsembleCombine,
-) -> Option<Vec<Vec<f64>>> {
-    let per_model: Vec<Vec<_>> = names
-        .iter()
-        .map(|n| backtest.windows_of(n).collect())
-        .collect();
-    let n_windows = per_model.first()?.len();
-    if n_windows == 0 || per_model.iter().any(|w| w.len() != n_windows) {
-        return None;
-    }
-    let errors = (0..n_windows)
-        .map(|w| {
-            let first = per_model[0][w];
-            (0..first.actual.len())
-                .map(|h| {
-                    let points: Vec<f64> =
-                        per_model.iter().map(|m| m[w].forecast.mean[h]).collect();
-                    first.actual[h] - combine(&points, how)
-                })
-                .collect()
-        })
-        .collect();
-    Some(errors)
-}
-
-/// Several fitted models combined step by step.
-#[derive(Debug)]
-struct FittedEnsemble {
-    members: Vec<Box<dyn Fitted>>,
-    combine: EnsembleCombine,
-}
-
-impl FittedEnsemble {
-    fn across(&self, rows: &[Vec<f64>], len: usize) -> Vec<f64> {
-        (0..len)
-            .map(|i| {
-                let v: Vec<f64> = rows.iter().map(|r| r[i]).collect();
-                combine(&v, self.combine)
-            })
-            .collect()
-    }
-}
-
-impl Fitted for FittedEnsemble {
-    fn name(&self) -> String {
-        let names: Vec<String> = self.members.iter().map(|m| m.name()).collect();
-        let how = match self.combine {
-            EnsembleCombine::Median => "Median",
-            EnsembleCombine::Mean => "Mean",
-        };
-        format!("{how}({})", names.join(", "))
-    }
-
-    fn predict(&self, horizon: usize, levels: &[f64]) -> Result<Forecast> {
-        check_horizon(horizon)?;
-        let levels = check_levels(levels)?;
-        let forecasts = self
-            .members
-            .iter()
-            .map(|m| m.predict(horizon, &levels))
-            .collect::<Result<Vec<_>>>()?;
-        let means: Vec<Vec<f64>> = forecasts.iter().map(|f| f.mean.clone()).collect();
-        let intervals = levels
-            .iter()
-            .map(|&level| {
-                let bound = |upper: bool| -> Vec<Vec<f64>> {
-                    forecasts
-                        .iter()
-                        .map(|f| {
-                            f.interval(level)
-                                .map(|i| {
-                                    if upper {
-                                        i.upper.clone()
-                                    } else {
-                                        i.lower.clone()
-                                    }
-                                })
-                                .unwrap_or_else(|| f.mean.clone())
-                        })
-                        .collect()
-                };
-                Interval {
-                    level,
-                    lower: self.across(&bound(false), horizon),
-                    upper: self.across(&bound(true), horizon),
-                }
-            })
-            .collect();
-        let mut out = Forecast {
-            ds: forecasts[0].ds.clone(),
-            mean: self.across(&means, horizon),
-            intervals,
-        };
-        out.enforce_nesting();
-        Ok(out)
-    }
-
-    fn fitted_values(&self) -> Vec<f64> {
-        let rows: Vec<Vec<f64>> = self.members.iter().map(|m| m.fitted_values()).collect();
-        let len = rows.iter().map(Vec::len).min().unwrap_or(0);
-        self.across(&rows, len)
-    }
-
-    fn sample_paths(&self, horizon: usize, n_paths: usize, seed: u64) -> Result<Vec<Vec<f64>>> {
-        check_paths(horizon, n_paths)?;
-        // Path j combines path j of every member (members use seeds seed, seed + 1, ...).
-        let all = self
-            .members
-            .iter()
-            .enumerate()
-            .map(|(i, m)| m.sample_paths(horizon, n_paths, seed.wrapping_add(i as u64)))
-            .collect::<Result<Vec<_>>>()?;
-        Ok((0..n_paths)
-            .map(|j| {
-                let rows: Vec<Vec<f64>> = all.iter().map(|p| p[j].clone()).collect();
-                self.across(&rows, horizon)
-            })
-            .collect())
-    }
-}
-
 /// The model chosen per series, with every candidate's backtest score.
 #[derive(Debug)]
 pub struct FittedAuto {
@@ -766,101 +626,4 @@ impl Fitted for FittedAuto {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn hourly(values: Vec<f64>) -> TimeSeries {
-        TimeSeries::hourly(values).unwrap()
-    }
-
-    #[test]
-    fn seasonal_series_picks_seasonal_naive_and_reports_every_score() {
-        let y = hourly(
-            (0..24 * 10)
-                .map(|t| 50.0 + 10.0 * ((t % 24) as f64 / 4.0).sin() + (t % 5) as f64 * 0.1)
-                .collect(),
-        );
-        let f = AutoParams::default().horizon(24).fit(&y).unwrap();
-        assert_eq!(f.chosen_model(), "SeasonalNaive(24)");
-        assert_eq!(f.metric(), Metric::Mase);
-        let names: Vec<&str> = f.scores().iter().map(|s| s.model.as_str()).collect();
-        assert_eq!(names, vec!["Naive", "Drift", "SeasonalNaive(24)"]);
-        let base = f.baseline_score().unwrap();
-        assert!(base.baseline && base.chosen && base.score.is_finite());
-        assert!(matches!(
-            f.selection(),
-            Selection::Backtest {
-                windows: 9,
-                horizon: 24
-            }
-        ));
-        let fc = f.predict(48, &[80.0, 95.0]).unwrap();
-        assert!(fc.mean.iter().all(|v| v.is_finite()));
-    }
-
-    #[test]
-    fn trend_picks_drift_and_ensemble_combines() {
-        let y = hourly((0..60).map(|t| 2.0 * t as f64 + (t % 3) as f64).collect());
-        let f = AutoParams::default()
-            .season_lengths(&[])
-            .horizon(5)
-            .fit(&y)
-            .unwrap();
-        assert_eq!(f.chosen_model(), "Drift");
-        let e = AutoParams::default()
-            .season_lengths(&[])
-            .horizon(5)
-            .ensemble(2)
-            .combine(EnsembleCombine::Mean)
-            .fit(&y)
-            .unwrap();
-        assert_eq!(e.chosen_model(), "Mean(Drift, Naive)");
-        let (d, n) = (
-            f.predict(5, &[]).unwrap().mean,
-            BaselineParams::naive()
-                .fit(&y)
-                .unwrap()
-                .predict(5, &[])
-                .unwrap()
-                .mean,
-        );
-        let m = e.predict(5, &[80.0]).unwrap();
-        assert!((m.mean[4] - (d[4] + n[4]) / 2.0).abs() < 1e-9);
-        let paths = e.sample_paths(5, 10, 1).unwrap();
-        assert_eq!(paths.len(), 10);
-    }
-
-    #[test]
-    fn constant_series_falls_back_to_mae_and_short_series_fall_back() {
-        let f = AutoParams::default()
-            .horizon(3)
-            .fit(&hourly(vec![4.0; 30]))
-            .unwrap();
-        assert_eq!(f.metric(), Metric::Mae);
-        let fc = f.predict(3, &[80.0, 95.0]).unwrap();
-        assert_eq!(fc.interval(95.0).unwrap().upper, vec![4.0; 3]);
-        let f = AutoParams::default()
-            .horizon(3)
-            .fit(&hourly(vec![1.0, 2.0]))
-            .unwrap();
-        assert!(matches!(f.selection(), Selection::Fallback { .. }));
-        assert_eq!(f.chosen_model(), "Naive");
-        // Shorter than the requested season: seasonal naive fails in the backtest, naive wins.
-        let f = AutoParams::default()
-            .season_lengths(&[24])
-            .horizon(24)
-            .fit(&hourly((0..10).map(|t| t as f64).collect()))
-            .unwrap();
-        assert!(f.scores().iter().any(|s| s.baseline && s.error.is_some()));
-        assert!(f
-            .predict(24, &[80.0])
-            .unwrap()
-            .mean
-            .iter()
-            .all(|v| v.is_finite()));
-        assert!(AutoParams::default()
-            .windows(0)
-            .fit(&hourly(vec![1.0; 9]))
-            .is_err());
-    }
-}
+mod tests;
