@@ -315,6 +315,7 @@ pub(crate) mod tests {
             .step(3)
             .windows(3)
             .levels(&[80.0])
+            .season_length(6)
             .run(&y, &models)
             .unwrap();
         let cutoffs: Vec<i64> = bt
@@ -339,7 +340,20 @@ pub(crate) mod tests {
         assert_eq!(bt.windows[2].forecast.ds[0], START + 26 * HOUR_US);
         // MAE of the first window, by hand: every error is 0.8.
         assert!((bt.windows[0].metrics.mae - 0.8).abs() < 1e-9);
-        assert!(bt.scores[0].metrics.is_some());
+        // utilsforecast 0.2.17: evaluate(cv, metrics=[mae, rmse, mape, smape,
+        // partial(mase, seasonality=6)], train_df=df) on that cross-validation frame (one
+        // value per cutoff, MASE scaled on the data up to each cutoff), then the mean over
+        // cutoffs. Tolerance 1e-9.
+        let m = bt.scores[0].metrics.as_ref().unwrap();
+        for (got, want) in [
+            (m.mae, 1.716666666666666),
+            (m.rmse, 2.4168604563826848),
+            (m.mape, 0.09342112550422992),
+            (m.smape, 0.05228864549574289),
+            (m.mase, 0.9258247625612596),
+        ] {
+            assert!((got - want).abs() < 1e-9, "{got} vs {want}");
+        }
     }
 
     #[test]

@@ -485,6 +485,42 @@ mod tests {
     }
 
     #[test]
+    fn empirical_coverage_is_near_nominal() {
+        // Daily cycle plus Gaussian noise (seeded): the errors of seasonal naive are
+        // exchangeable, so finite-sample conformal intervals must cover at least nominally
+        // (up to sampling noise) in an outer rolling-origin backtest of 300 windows.
+        use crate::forecast::backtest::BacktestParams;
+        use rand_distr::{Distribution, Normal};
+        let mut rng = StdRng::seed_from_u64(42);
+        let noise = Normal::new(0.0, 1.0).unwrap();
+        let values: Vec<f64> = (0..24 * 40)
+            .map(|t| {
+                10.0 + 4.0 * ((t % 24) as f64 / 24.0 * std::f64::consts::TAU).sin()
+                    + noise.sample(&mut rng)
+            })
+            .collect();
+        let y = TimeSeries::hourly(values).unwrap();
+        let model: Vec<Box<dyn Model>> = vec![Box::new(
+            ConformalParams::new(Box::new(BaselineParams::seasonal_naive(24)))
+                .horizon(6)
+                .windows(20),
+        )];
+        let bt = BacktestParams::default()
+            .horizon(6)
+            .step(2)
+            .windows(300)
+            .run(&y, &model)
+            .unwrap();
+        let m = bt.scores[0].metrics.as_ref().unwrap();
+        let (c80, c95) = (
+            m.interval(80.0).unwrap().coverage,
+            m.interval(95.0).unwrap().coverage,
+        );
+        assert!((0.76..=0.90).contains(&c80), "coverage 80: {c80}");
+        assert!((0.92..=1.0).contains(&c95), "coverage 95: {c95}");
+    }
+
+    #[test]
     fn short_series_uses_fewer_windows_or_fails_clearly() {
         let y = TimeSeries::hourly(vec![1.0, 2.0, 3.0, 4.0, 5.0]).unwrap();
         let f = ConformalParams::new(Box::new(BaselineParams::naive()))
