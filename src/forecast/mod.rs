@@ -18,11 +18,28 @@
 //!   irregular timestamps.
 //! - [`model`]: the [`Model`] and [`Fitted`] traits, [`Forecast`] and interval levels.
 //! - [`baseline`]: naive, seasonal naive and drift.
+//! - [`metrics`], [`backtest`], [`conformal`], [`auto`], [`batch`]: accuracy metrics,
+//!   rolling-origin backtests, conformal intervals, model selection, and many series over a
+//!   polars frame (forecasts, backtest tables, cost anomalies).
 
+pub mod auto;
+pub mod backtest;
 pub mod baseline;
+pub mod batch;
+pub mod conformal;
+pub mod metrics;
 pub mod model;
 pub mod series;
 
+pub use auto::{
+    candidates, AutoParams, CandidateScore, EnsembleCombine, FittedAuto, IntervalMethod, Selection,
+};
+pub use backtest::{Backtest, BacktestParams, ModelScore, WindowForecast};
 pub use baseline::{BaselineParams, FittedBaseline};
+pub use batch::{
+    anomalies, backtest_frame, forecast_frame, BatchBacktest, BatchForecast, BatchParams,
+};
+pub use conformal::{ConformalMethod, ConformalParams, FittedConformal};
+pub use metrics::{IntervalScore, Metric, Metrics};
 pub use model::{check_levels, Fitted, Forecast, Interval, Model};
 pub use series::{Combine, Missing, TimeSeries};
