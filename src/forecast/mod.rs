@@ -22,7 +22,9 @@
 pub mod baseline;
 pub mod model;
 pub mod series;
+pub mod stl;
 
 pub use baseline::{BaselineParams, FittedBaseline};
 pub use model::{check_levels, Fitted, Forecast, Interval, Model};
 pub use series::{Combine, Missing, TimeSeries};
+pub use stl::{StlDecomposition, StlParams};
