@@ -23,8 +23,10 @@ pub mod baseline;
 pub mod model;
 pub mod series;
 pub mod stl;
+pub mod theta;
 
 pub use baseline::{BaselineParams, FittedBaseline};
 pub use model::{check_levels, Fitted, Forecast, Interval, Model};
 pub use series::{Combine, Missing, TimeSeries};
 pub use stl::{StlDecomposition, StlParams};
+pub use theta::{Decomposition, FittedTheta, ThetaModel, ThetaParams};
