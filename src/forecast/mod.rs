@@ -18,15 +18,21 @@
 //!   irregular timestamps.
 //! - [`model`]: the [`Model`] and [`Fitted`] traits, [`Forecast`] and interval levels.
 //! - [`baseline`]: naive, seasonal naive and drift.
+//! - [`stl`]: STL decomposition (Cleveland et al. 1990), as statsmodels runs it.
+//! - [`mstl`]: MSTL with several seasonal periods (daily + weekly on hourly data), forecast as
+//!   a trend model plus repeated seasonal cycles.
+//! - [`theta`]: the Theta method and its optimised and dynamic variants, with `AutoTheta`.
 
 pub mod baseline;
 pub mod model;
+pub mod mstl;
 pub mod series;
 pub mod stl;
 pub mod theta;
 
 pub use baseline::{BaselineParams, FittedBaseline};
 pub use model::{check_levels, Fitted, Forecast, Interval, Model};
+pub use mstl::{FittedMstl, MstlParams};
 pub use series::{Combine, Missing, TimeSeries};
 pub use stl::{StlDecomposition, StlParams};
 pub use theta::{Decomposition, FittedTheta, ThetaModel, ThetaParams};

@@ -15,12 +15,17 @@
 //! | `robust` | false | |
 //! | inner / outer iterations | 5 / 0 (2 / 15 when robust) | >= 1 / >= 0 |
 //!
-//! Why not the `stlrs` crate: it ports the same Fortran, but follows R's `stl` defaults and
-//! lacks the fast path below; owning the ~300 lines keeps us exact against statsmodels and
-//! within the MSTL speed budget. Speed: away from the ends and without robustness weights,
-//! every loess window is symmetric and its tricube weights are the same, so the smoother is
-//! a convolution with one precomputed kernel (for a symmetric window the local linear term
-//! vanishes). Only the windows at the ends are fitted point by point.
+//! Why not the `stlrs` crate (0.4.0, checked): it ports the same Fortran but with R `stl`'s
+//! defaults (smoother jumps of `ceil(span / 10)`, interpolating between fitted points; spans
+//! computed in `f32`), so it does not reproduce statsmodels/statsforecast, and it recomputes
+//! every loess weight on every pass. Owning the ~400 lines keeps us exact and fast.
+//!
+//! Speed: without robustness weights the loess weights depend only on positions, so each
+//! (length, span, degree) gets a plan computed once (`LoessCache`, shared by the inner
+//! passes and by MSTL's iterations): away from the ends every window is symmetric and uses
+//! one kernel (the local linear term vanishes), near the ends each point keeps its own
+//! weights. A smoothing pass is then a set of dot products. Results equal the point-by-point
+//! Fortran to about 1e-12.
 
 // The port keeps the Fortran's index loops so it can be checked against it line by line.
 #![allow(clippy::needless_range_loop)]
@@ -187,6 +192,16 @@ impl StlParams {
     /// [`Error::Parameter`] for invalid spans or degrees, a series shorter than two periods,
     /// or a value that is not finite.
     pub fn decompose(&self, y: &[f64]) -> Result<StlDecomposition> {
+        self.decompose_with(y, &mut LoessCache::default())
+    }
+
+    /// [`StlParams::decompose`] reusing the loess weights in `cache` (MSTL decomposes
+    /// series of the same length with the same spans several times).
+    pub(crate) fn decompose_with(
+        &self,
+        y: &[f64],
+        cache: &mut LoessCache,
+    ) -> Result<StlDecomposition> {
         let n = y.len();
         self.check(n)?;
         if let Some(i) = y.iter().position(|v| !v.is_finite()) {
@@ -196,6 +211,7 @@ impl StlParams {
             ));
         }
         let mut stl = Stl::new(self, n);
+        stl.cache = std::mem::take(cache);
         let inner = self.inner_iter.unwrap_or(if self.robust { 2 } else { 5 });
         let outer = self.outer_iter.unwrap_or(if self.robust { 15 } else { 0 });
         let mut k = 0;
@@ -237,8 +253,7 @@ struct Stl {
     season: Vec<f64>,
     trend: Vec<f64>,
     work: [Vec<f64>; 5],
-    kernel: Vec<f64>,
-    seasonal_kernel: Vec<f64>,
+    cache: LoessCache,
 }
 
 impl Stl {
@@ -257,8 +272,7 @@ impl Stl {
             season: vec![0.0; n],
             trend: vec![0.0; n],
             work: std::array::from_fn(|_| vec![0.0; len]),
-            kernel: Vec::new(),
-            seasonal_kernel: Vec::new(),
+            cache: LoessCache::default(),
         }
     }
 
@@ -273,15 +287,7 @@ impl Stl {
             self.fts(n);
             {
                 let [w0, _, w2, _, w4] = &mut self.work;
-                ess(
-                    &w2[..n],
-                    self.nl,
-                    self.ildeg,
-                    None,
-                    w0,
-                    w4,
-                    &mut self.kernel,
-                );
+                ess(&w2[..n], self.nl, self.ildeg, None, w0, w4, &mut self.cache);
             }
             for i in 0..n {
                 self.season[i] = self.work[1][np + i] - self.work[0][i];
@@ -300,7 +306,7 @@ impl Stl {
                 rw,
                 &mut self.trend,
                 w2,
-                &mut self.kernel,
+                &mut self.cache,
             );
         }
     }
@@ -328,7 +334,7 @@ impl Stl {
                 rw,
                 &mut work2[1..],
                 work4,
-                &mut self.seasonal_kernel,
+                &mut self.cache,
             );
             let nright = self.ns.min(k);
             let first = est(&work1[..k], self.ns, self.isdeg, 0, 1, nright, work4, rw);
@@ -422,7 +428,29 @@ fn est(
     w: &mut [f64],
     rw: Option<&[f64]>,
 ) -> f64 {
-    let n = y.len();
+    if !est_weights(y.len(), len, ideg, xs, nleft, nright, w, rw) {
+        return f64::NAN;
+    }
+    let mut ys = 0.0;
+    for j in nleft - 1..nright {
+        ys += w[j] * y[j];
+    }
+    ys
+}
+
+/// The weights of the local fit at `xs` into `w[nleft - 1..nright]`; false when they all
+/// vanish.
+#[allow(clippy::too_many_arguments)]
+fn est_weights(
+    n: usize,
+    len: usize,
+    ideg: u8,
+    xs: i64,
+    nleft: usize,
+    nright: usize,
+    w: &mut [f64],
+    rw: Option<&[f64]>,
+) -> bool {
     let range = n as f64 - 1.0;
     let mut h = (xs - nleft as i64).max(nright as i64 - xs) as f64;
     if len > n {
@@ -439,7 +467,7 @@ fn est(
         a += wj;
     }
     if a <= 0.0 {
-        return f64::NAN;
+        return false;
     }
     for wj in &mut w[nleft - 1..nright] {
         *wj /= a;
@@ -461,15 +489,131 @@ fn est(
             }
         }
     }
-    let mut ys = 0.0;
-    for j in nleft - 1..nright {
-        ys += w[j] * y[j];
+    true
+}
+
+/// The loess window `(nleft, nright)` (1-based) that `ess` uses at `i` (0-based).
+fn window(n: usize, len: usize, i: usize) -> (usize, usize) {
+    if len >= n {
+        return (1, n);
     }
-    ys
+    let nsh = (len + 2) / 2;
+    // The Fortran slides the window by one once past nsh, until it reaches the end.
+    let shift = (i + 1).saturating_sub(nsh).min(n - len);
+    (1 + shift, len + shift)
+}
+
+/// How one output of a loess smoother is formed from its input.
+#[derive(Debug, Clone, Copy)]
+enum Row {
+    /// The shared symmetric kernel over `y[start..start + len]`.
+    Kernel(usize),
+    /// Own weights `weights[offset..offset + count]` over `y[start..start + count]`.
+    Weights {
+        start: usize,
+        offset: usize,
+        count: usize,
+    },
+    /// No weight: keep the input value (the Fortran's fallback).
+    Copy,
+}
+
+/// Precomputed loess weights for one (length, span, degree) without robustness weights:
+/// they depend only on positions, so the inner loop becomes dot products.
+#[derive(Debug, Clone)]
+struct LoessPlan {
+    n: usize,
+    len: usize,
+    ideg: u8,
+    kernel: Vec<f64>,
+    weights: Vec<f64>,
+    rows: Vec<Row>,
+}
+
+impl LoessPlan {
+    fn new(n: usize, len: usize, ideg: u8) -> LoessPlan {
+        let half = (len - 1) / 2;
+        let mut kernel = Vec::new();
+        if len < n && len % 2 == 1 {
+            let h = half as f64;
+            kernel.extend((0..len).map(|k| tricube((k as f64 - h).abs(), h)));
+            let total: f64 = kernel.iter().sum();
+            kernel.iter_mut().for_each(|w| *w /= total);
+        }
+        let mut weights = Vec::new();
+        let mut scratch = vec![0.0; n];
+        let rows = (0..n)
+            .map(|i| {
+                let (nleft, nright) = window(n, len, i);
+                let xs = i + 1;
+                if !kernel.is_empty() && xs - nleft == half && nright - xs == half {
+                    return Row::Kernel(nleft - 1);
+                }
+                if !est_weights(n, len, ideg, xs as i64, nleft, nright, &mut scratch, None) {
+                    return Row::Copy;
+                }
+                let offset = weights.len();
+                weights.extend_from_slice(&scratch[nleft - 1..nright]);
+                Row::Weights {
+                    start: nleft - 1,
+                    offset,
+                    count: nright - nleft + 1,
+                }
+            })
+            .collect();
+        LoessPlan {
+            n,
+            len,
+            ideg,
+            kernel,
+            weights,
+            rows,
+        }
+    }
+
+    fn apply(&self, y: &[f64], ys: &mut [f64]) {
+        for (i, row) in self.rows.iter().enumerate() {
+            ys[i] = match *row {
+                Row::Kernel(start) => dot(&self.kernel, &y[start..start + self.len]),
+                Row::Weights {
+                    start,
+                    offset,
+                    count,
+                } => dot(
+                    &self.weights[offset..offset + count],
+                    &y[start..start + count],
+                ),
+                Row::Copy => y[i],
+            };
+        }
+    }
+}
+
+/// Loess plans by (length, span, degree), reused across STL passes and MSTL iterations.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LoessCache {
+    plans: Vec<LoessPlan>,
+}
+
+impl LoessCache {
+    fn plan(&mut self, n: usize, len: usize, ideg: u8) -> &LoessPlan {
+        let found = self
+            .plans
+            .iter()
+            .position(|p| p.n == n && p.len == len && p.ideg == ideg);
+        let k = match found {
+            Some(k) => k,
+            None => {
+                self.plans.push(LoessPlan::new(n, len, ideg));
+                self.plans.len() - 1
+            }
+        };
+        &self.plans[k]
+    }
 }
 
 /// Loess smoothing of `y` with span `len` at every point (jump 1), into `ys`.
-/// `res` is scratch space; `kernel` caches the interior weights between calls.
+/// `res` is scratch space; without robustness weights the plan in `cache` is used.
 fn ess(
     y: &[f64],
     len: usize,
@@ -477,60 +621,38 @@ fn ess(
     rw: Option<&[f64]>,
     ys: &mut [f64],
     res: &mut [f64],
-    kernel: &mut Vec<f64>,
+    cache: &mut LoessCache,
 ) {
     let n = y.len();
     if n < 2 {
         ys[0] = y[0];
         return;
     }
-    if len >= n {
-        for i in 0..n {
-            let v = est(y, len, ideg, i as i64 + 1, 1, n, res, rw);
-            ys[i] = if v.is_nan() { y[i] } else { v };
-        }
+    if rw.is_none() {
+        cache.plan(n, len, ideg).apply(y, &mut ys[..n]);
         return;
     }
-    let nsh = (len + 2) / 2;
-    // Interior points (symmetric window, no robustness weights): one shared kernel.
-    let half = (len - 1) / 2;
-    let fast = rw.is_none() && len % 2 == 1;
-    if fast && kernel.len() != len {
-        let h = half as f64;
-        kernel.clear();
-        kernel.extend((0..len).map(|k| tricube((k as f64 - h).abs(), h)));
-        let total: f64 = kernel.iter().sum();
-        kernel.iter_mut().for_each(|w| *w /= total);
-    }
-    let (mut nleft, mut nright) = (1usize, len);
     for i in 0..n {
-        if i + 1 > nsh && nright != n {
-            nleft += 1;
-            nright += 1;
-        }
-        let xs = i + 1;
-        if fast && xs - nleft == half && nright - xs == half {
-            ys[i] = dot(kernel, &y[nleft - 1..nright]);
-        } else {
-            let v = est(y, len, ideg, xs as i64, nleft, nright, res, rw);
-            ys[i] = if v.is_nan() { y[i] } else { v };
-        }
+        let (nleft, nright) = window(n, len, i);
+        let v = est(y, len, ideg, i as i64 + 1, nleft, nright, res, rw);
+        ys[i] = if v.is_nan() { y[i] } else { v };
     }
 }
 
-/// A dot product with four accumulators (lets the compiler vectorise).
+/// A dot product with eight accumulators over exact chunks (lets the compiler vectorise).
 #[inline]
 fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 4];
-    let chunks = a.len() / 4;
-    for c in 0..chunks {
-        for l in 0..4 {
-            acc[l] += a[4 * c + l] * b[4 * c + l];
+    let mut acc = [0.0f64; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for l in 0..8 {
+            acc[l] += x[l] * y[l];
         }
     }
-    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for k in 4 * chunks..a.len() {
-        s += a[k] * b[k];
+    let mut s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (x, y) in ra.iter().zip(rb) {
+        s += x * y;
     }
     s
 }

@@ -34,7 +34,7 @@ use rand_distr::{Distribution, Normal};
 
 pub use decompose::Decomposition;
 
-use self::core::{forecast, nelder_mead, run, step, State, LOWER, UPPER};
+use self::core::{forecast, nelder_mead, run, step, Decay, State, LOWER, UPPER};
 use super::model::{
     check_horizon, check_levels, check_paths, normal_z, Fitted, Forecast, Interval, Model,
 };
@@ -514,11 +514,13 @@ impl Fitted for FittedTheta {
         Ok((0..n_paths)
             .map(|_| {
                 let mut state = c.last;
+                let mut decay = Decay::at(c.alpha, self.n);
                 (0..horizon)
                     .map(|j| {
-                        let mu = step(&state, self.n + j, c.model, c.alpha, c.theta, None).mu;
+                        let d = decay.next();
+                        let mu = step(&state, self.n + j, d, c.model, c.alpha, c.theta, None).mu;
                         let y = mu + noise.sample(&mut rng);
-                        state = step(&state, self.n + j, c.model, c.alpha, c.theta, Some(y));
+                        state = step(&state, self.n + j, d, c.model, c.alpha, c.theta, Some(y));
                         self.reseason(j + 1, y)
                     })
                     .collect()
