@@ -21,6 +21,10 @@
 //! - [`metrics`], [`backtest`], [`conformal`], [`auto`], [`batch`]: accuracy metrics,
 //!   rolling-origin backtests, conformal intervals, model selection, and many series over a
 //!   polars frame (forecasts, backtest tables, cost anomalies).
+//! - [`stl`]: STL decomposition (Cleveland et al. 1990), as statsmodels runs it.
+//! - [`mstl`]: MSTL with several seasonal periods (daily + weekly on hourly data), forecast as
+//!   a trend model plus repeated seasonal cycles.
+//! - [`theta`]: the Theta method and its optimised and dynamic variants, with `AutoTheta`.
 
 pub mod auto;
 pub mod backtest;
@@ -29,7 +33,10 @@ pub mod batch;
 pub mod conformal;
 pub mod metrics;
 pub mod model;
+pub mod mstl;
 pub mod series;
+pub mod stl;
+pub mod theta;
 
 pub use auto::{
     candidates, AutoParams, CandidateScore, EnsembleCombine, FittedAuto, IntervalMethod, Selection,
@@ -42,4 +49,7 @@ pub use batch::{
 pub use conformal::{ConformalMethod, ConformalParams, FittedConformal};
 pub use metrics::{IntervalScore, Metric, Metrics};
 pub use model::{check_levels, Fitted, Forecast, Interval, Model};
+pub use mstl::{FittedMstl, MstlParams};
 pub use series::{Combine, Missing, TimeSeries};
+pub use stl::{StlDecomposition, StlParams};
+pub use theta::{Decomposition, FittedTheta, ThetaModel, ThetaParams};
