@@ -18,11 +18,15 @@
 //!   irregular timestamps.
 //! - [`model`]: the [`Model`] and [`Fitted`] traits, [`Forecast`] and interval levels.
 //! - [`baseline`]: naive, seasonal naive and drift.
+//! - [`regression`]: a Prophet-family decomposable model (changepoint trend, level shifts,
+//!   Fourier seasonalities, calendar-exact month effects, holidays, robust fit).
 
 pub mod baseline;
 pub mod model;
+pub mod regression;
 pub mod series;
 
 pub use baseline::{BaselineParams, FittedBaseline};
 pub use model::{check_levels, Fitted, Forecast, Interval, Model};
+pub use regression::{FittedRegression, ProphetParams, RegressionParams};
 pub use series::{Combine, Missing, TimeSeries};
