@@ -6,9 +6,11 @@
 //! - **Changepoints over the whole history**: candidates span the first `changepoint_range`
 //!   of the history (default 0.95, Prophet 0.8), so a trend change in the last weeks is seen.
 //! - **Level shifts** (a migration, a new service): a step `1(t >= s)` at each changepoint
-//!   candidate with an L1 penalty `level_shift_penalty * sigma * ||x|| * sqrt(2 ln n)` (a
-//!   multiple of the lasso's universal threshold, so pure noise almost never makes a step while
-//!   a real shift of a few noise standard deviations does), plus steps at dates the user knows
+//!   candidate with an L1 penalty `min(level_shift_penalty * sigma * ||x|| * sqrt(2 ln n),
+//!   sigma^2 / (changepoint_prior_scale * spacing))`: a multiple of the lasso's universal
+//!   threshold (so noise rarely makes a large step), capped at half the Laplace cost of the pair
+//!   of rate changes one grid `spacing` apart that would imitate the step (so a jump is fitted
+//!   as a step, not as a ramp of slope changes), plus steps at dates the user knows
 //!   ([`RegressionParams::level_shift`], unpenalized apart from a wide Normal prior). Automatic
 //!   steps are off for logistic growth (a step would push the curve past its cap).
 //! - **Calendar-exact month effects** ([`Calendar`]): day of month, first/last day and
@@ -451,6 +453,7 @@ impl RegressionParams {
             l1: vec![0.0; p],
             l2: vec![0.0; p],
             l1_sigma: vec![0.0; p],
+            l1_sigma_cap: vec![f64::INFINITY; p],
         };
         priors.l2[0] = 1.0 / 25.0;
         priors.l2[1] = 1.0 / 25.0;
@@ -458,12 +461,19 @@ impl RegressionParams {
             priors.l1[2 + j] = 1.0 / self.changepoint_prior_scale;
         }
         let universal = (2.0 * (y.len().max(2) as f64).ln()).sqrt();
+        let spacing = cp_t
+            .last()
+            .map_or(1.0, |&last| last / cp_t.len() as f64)
+            .max(1e-6);
         for (j, s) in shifts.iter().enumerate() {
             let col = layout.shift(j);
             if s.auto {
                 let after = t.iter().filter(|&&x| x >= s.t).count() as f64;
                 priors.l1_sigma[col] =
                     self.level_shift_penalty.unwrap_or(1.0) * universal * after.sqrt();
+                // A step costs at most half the pair of rate changes (one grid spacing apart)
+                // that would imitate it, so a jump is fitted as a step, not as a ramp.
+                priors.l1_sigma_cap[col] = 1.0 / (self.changepoint_prior_scale * spacing);
             } else {
                 priors.l2[col] = 1.0 / 100.0;
             }

@@ -125,12 +125,19 @@ mod trend {
     }
 }
 
-/// The `q` quantile (in `[0, 1]`) of sorted values, interpolated linearly.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let pos = q * (sorted.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (pos - lo as f64) * (sorted[hi] - sorted[lo])
+/// The `q` quantile (in `[0, 1]`) of `values`, interpolated linearly between order
+/// statistics (numpy's default); reorders `values` (selection, not a full sort).
+fn quantile(values: &mut [f64], q: f64) -> f64 {
+    let n = values.len();
+    let pos = q * (n - 1) as f64;
+    let lo = (pos.floor() as usize).min(n - 1);
+    let (_, &mut low, rest) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    let high = rest.iter().copied().fold(f64::INFINITY, f64::min);
+    if high.is_finite() {
+        low + (pos - lo as f64) * (high - low)
+    } else {
+        low
+    }
 }
 
 /// A forecast with intervals from path quantiles at each level (percent).
@@ -153,11 +160,10 @@ pub(super) fn quantile_forecast(
     for step in 0..h {
         column.clear();
         column.extend(paths.iter().map(|p| p[step]));
-        column.sort_by(f64::total_cmp);
         for interval in &mut intervals {
             let tail = (1.0 - interval.level / 100.0) / 2.0;
-            interval.lower[step] = quantile(&column, tail);
-            interval.upper[step] = quantile(&column, 1.0 - tail);
+            interval.lower[step] = quantile(&mut column, tail);
+            interval.upper[step] = quantile(&mut column, 1.0 - tail);
         }
     }
     Forecast {
@@ -174,7 +180,8 @@ mod tests {
     #[test]
     fn quantiles_interpolate_like_numpy() {
         // numpy.percentile([1, 2, 3, 4], 10) = 1.3
-        assert!((quantile(&[1.0, 2.0, 3.0, 4.0], 0.1) - 1.3).abs() < 1e-12);
+        assert!((quantile(&mut [4.0, 2.0, 1.0, 3.0], 0.1) - 1.3).abs() < 1e-12);
+        assert_eq!(quantile(&mut [4.0, 2.0, 1.0, 3.0], 1.0), 4.0);
         let mut rng = StdRng::seed_from_u64(1);
         let draws: Vec<f64> = (0..20000).map(|_| laplace(&mut rng, 2.0)).collect();
         let mean_abs = draws.iter().map(|d| d.abs()).sum::<f64>() / draws.len() as f64;
