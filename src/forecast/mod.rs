@@ -25,6 +25,8 @@
 //! - [`mstl`]: MSTL with several seasonal periods (daily + weekly on hourly data), forecast as
 //!   a trend model plus repeated seasonal cycles.
 //! - [`theta`]: the Theta method and its optimised and dynamic variants, with `AutoTheta`.
+//! - [`regression`]: a Prophet-family decomposable model (changepoint trend, level shifts,
+//!   Fourier seasonalities, calendar-exact month effects, holidays, robust fit).
 
 pub mod auto;
 pub mod backtest;
@@ -34,6 +36,7 @@ pub mod conformal;
 pub mod metrics;
 pub mod model;
 pub mod mstl;
+pub mod regression;
 pub mod series;
 pub mod stl;
 pub mod theta;
@@ -50,6 +53,7 @@ pub use conformal::{ConformalMethod, ConformalParams, FittedConformal};
 pub use metrics::{IntervalScore, Metric, Metrics};
 pub use model::{check_levels, Fitted, Forecast, Interval, Model};
 pub use mstl::{FittedMstl, MstlParams};
+pub use regression::{FittedRegression, ProphetParams, RegressionParams};
 pub use series::{Combine, Missing, TimeSeries};
 pub use stl::{StlDecomposition, StlParams};
 pub use theta::{Decomposition, FittedTheta, ThetaModel, ThetaParams};
