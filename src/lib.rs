@@ -14,6 +14,7 @@
 //!   `resource_id, metric, ts, value`.
 //! - [`series`]: aggregation of billing rows into `unique_id, ds, y` series.
 //! - [`generate`]: the seeded generator of the bundled sample data.
+//! - [`chart`]: forecast fan charts and bar charts as SVG or PNG.
 //!
 //! ```no_run
 //! use capcast::ingest::{read_billing, BillingOptions};
@@ -27,6 +28,7 @@
 
 #![warn(missing_docs)]
 
+pub mod chart;
 pub mod engine;
 pub mod error;
 pub mod forecast;
