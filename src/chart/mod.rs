@@ -27,6 +27,7 @@
 mod axis;
 pub mod bars;
 pub mod fan;
+pub mod frames;
 
 use std::path::Path;
 use std::sync::Once;

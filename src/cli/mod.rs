@@ -2,6 +2,7 @@
 //! own module; all of them print errors as one readable line and exit with status 1 (2 for
 //! usage errors, from clap).
 
+mod forecast;
 mod generate;
 mod ingest;
 mod paths;
@@ -35,6 +36,12 @@ enum Command {
     TopMovers(series::TopMoversArgs),
     /// Load utilization exports into one long frame `resource_id, metric, ts, value`.
     Utilization(utilization::Args),
+    /// Forecast every series of a `unique_id, ds, y` file, with intervals at several levels.
+    Forecast(forecast::ForecastArgs),
+    /// Rolling-origin backtests: accuracy and interval coverage per series and model.
+    Backtest(forecast::BacktestArgs),
+    /// History points outside their backtest prediction interval (cost anomalies).
+    Anomalies(forecast::AnomaliesArgs),
     /// Write the seeded sample dataset (hourly FOCUS 1.2 billing and fleet utilization).
     Generate(generate::Args),
 }
@@ -50,6 +57,9 @@ pub fn main() -> ExitCode {
         Command::TopMovers(args) => series::run_top_movers(args),
         Command::Utilization(args) => utilization::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Forecast(args) => forecast::run_forecast(args),
+        Command::Backtest(args) => forecast::run_backtest(args),
+        Command::Anomalies(args) => forecast::run_anomalies(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -25,6 +25,7 @@
 //! - [`mstl`]: MSTL with several seasonal periods (daily + weekly on hourly data), forecast as
 //!   a trend model plus repeated seasonal cycles.
 //! - [`theta`]: the Theta method and its optimised and dynamic variants, with `AutoTheta`.
+//! - [`registry`]: models by the names users type (`ets`, `mstl`, `auto`, ...).
 //! - [`regression`]: a Prophet-family decomposable model (changepoint trend, level shifts,
 //!   Fourier seasonalities, calendar-exact month effects, holidays, robust fit).
 
@@ -37,6 +38,7 @@ pub mod metrics;
 pub mod model;
 pub mod mstl;
 pub mod regression;
+pub mod registry;
 pub mod series;
 pub mod stl;
 pub mod theta;
@@ -53,6 +55,7 @@ pub use conformal::{ConformalMethod, ConformalParams, FittedConformal};
 pub use metrics::{IntervalScore, Metric, Metrics};
 pub use model::{check_levels, Fitted, Forecast, Interval, Model};
 pub use mstl::{FittedMstl, MstlParams};
+pub use registry::{models_by_name, ModelKind, NamedModel, MODEL_NAMES};
 pub use regression::{FittedRegression, ProphetParams, RegressionParams};
 pub use series::{Combine, Missing, TimeSeries};
 pub use stl::{StlDecomposition, StlParams};

@@ -413,6 +413,34 @@ pub fn format_step(step: i64) -> String {
     format!("{step}us")
 }
 
+/// Parses a time step written as a number and a unit: `1h`, `30m` or `30min`, `1d`, `15s`,
+/// `1w`; returns microseconds.
+///
+/// # Errors
+/// [`Error::Parameter`] for any other text or a zero step.
+pub fn parse_step(text: &str) -> Result<i64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let unit_us = match unit.trim() {
+        "s" | "sec" => 1_000_000,
+        "m" | "min" => 60_000_000,
+        "h" | "hour" => HOUR_US,
+        "d" | "day" => DAY_US,
+        "w" | "week" => 7 * DAY_US,
+        _ => 0,
+    };
+    match number.parse::<i64>() {
+        Ok(n) if n > 0 && unit_us > 0 => Ok(n * unit_us),
+        _ => Err(Error::parameter(
+            "step",
+            format!("'{text}' is not a time step; expected e.g. 1h, 30m, 1d, 15s or 1w"),
+        )),
+    }
+}
+
 /// The seasonal periods (in steps) that cost and load series usually have at this step:
 /// daily and weekly cycles below a day, weekly (and yearly with enough data) for days,
 /// yearly for weeks and months.
@@ -497,5 +525,8 @@ mod tests {
         assert_eq!(default_seasons(HOUR_US, 100), vec![24]);
         assert_eq!(default_seasons(DAY_US, 120), vec![7]);
         assert_eq!(format_step(HOUR_US), "1h");
+        assert_eq!(parse_step("30min").unwrap(), 30 * 60_000_000);
+        assert_eq!(parse_step("1d").unwrap(), DAY_US);
+        assert!(parse_step("0h").is_err() && parse_step("hourly").is_err());
     }
 }
