@@ -18,11 +18,14 @@
 //!   irregular timestamps.
 //! - [`model`]: the [`Model`] and [`Fitted`] traits, [`Forecast`] and interval levels.
 //! - [`baseline`]: naive, seasonal naive and drift.
+//! - [`ets`]: exponential smoothing state space models (ETS) and AutoETS, any season length.
 
 pub mod baseline;
+pub mod ets;
 pub mod model;
 pub mod series;
 
 pub use baseline::{BaselineParams, FittedBaseline};
+pub use ets::{EtsParams, FittedEts};
 pub use model::{check_levels, Fitted, Forecast, Interval, Model};
 pub use series::{Combine, Missing, TimeSeries};
