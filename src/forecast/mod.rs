@@ -28,6 +28,7 @@
 //! - [`registry`]: models by the names users type (`ets`, `mstl`, `auto`, ...).
 //! - [`regression`]: a Prophet-family decomposable model (changepoint trend, level shifts,
 //!   Fourier seasonalities, calendar-exact month effects, holidays, robust fit).
+//! - [`ets`]: exponential smoothing state space models (ETS) and AutoETS, any season length.
 
 pub mod auto;
 pub mod backtest;
@@ -35,6 +36,7 @@ pub mod baseline;
 pub mod batch;
 pub mod conformal;
 pub mod metrics;
+pub mod ets;
 pub mod model;
 pub mod mstl;
 pub mod regression;
@@ -53,6 +55,7 @@ pub use batch::{
 };
 pub use conformal::{ConformalMethod, ConformalParams, FittedConformal};
 pub use metrics::{IntervalScore, Metric, Metrics};
+pub use ets::{EtsParams, FittedEts};
 pub use model::{check_levels, Fitted, Forecast, Interval, Model};
 pub use mstl::{FittedMstl, MstlParams};
 pub use registry::{models_by_name, ModelKind, NamedModel, MODEL_NAMES};

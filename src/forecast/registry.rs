@@ -19,6 +19,7 @@
 use std::fmt;
 
 use super::baseline::BaselineParams;
+use super::ets::EtsParams;
 use super::model::{Fitted, Model};
 use super::mstl::MstlParams;
 use super::regression::RegressionParams;
@@ -130,8 +131,8 @@ impl NamedModel {
             (ModelKind::Drift, _) => Box::new(BaselineParams::drift()),
             (ModelKind::SeasonalNaive, Some(m)) => Box::new(BaselineParams::seasonal_naive(m)),
             (ModelKind::SeasonalNaive, None) => Box::new(BaselineParams::naive()),
-            (ModelKind::Ets, Some(m)) => Box::new(ThetaParams::auto().season_length(m)), // PENDING-ETS
-            (ModelKind::Ets, None) => Box::new(ThetaParams::auto()), // PENDING-ETS
+            (ModelKind::Ets, Some(m)) => Box::new(EtsParams::auto().season_length(m)),
+            (ModelKind::Ets, None) => Box::new(EtsParams::auto()),
             (ModelKind::Mstl, _) if !seasons.is_empty() => Box::new(MstlParams::new(&seasons)),
             // Without a season MSTL is its trend model.
             (ModelKind::Mstl, _) => Box::new(ThetaParams::auto()),
