@@ -355,12 +355,14 @@ fn time_ticks(lo: i64, hi: i64, step: TimeStep) -> Vec<i64> {
                 TimeStep::Weeks(n) => (n * 7 * DAY, 4 * DAY),
                 _ => (len, 0),
             };
+            // i128: no overflow for timestamps near the ends of i64.
+            let (lo, hi, len, offset) = (lo as i128, hi as i128, len as i128, offset as i128);
             let mut t = offset + (lo - offset).div_euclid(len) * len;
             if t < lo {
                 t += len;
             }
             while t <= hi && out.len() < 200 {
-                out.push(t);
+                out.push(t as i64);
                 t += len;
             }
         }
@@ -441,7 +443,7 @@ impl TimeStep {
 /// with calendar-aligned ticks no closer than their labels (`char_px` pixels per character)
 /// plus a gap allow.
 pub(crate) fn time_axis(lo: i64, hi: i64, plot_px: f64, char_px: f64) -> Axis {
-    let span = (hi - lo).max(1) as f64;
+    let span = (hi as f64 - lo as f64).max(1.0);
     let step = TIME_STEPS
         .iter()
         .copied()
@@ -465,7 +467,7 @@ pub(crate) fn time_axis(lo: i64, hi: i64, plot_px: f64, char_px: f64) -> Axis {
     }
     Axis {
         lo: lo as f64,
-        hi: hi.max(lo + 1) as f64,
+        hi: hi.max(lo.saturating_add(1)) as f64,
         ticks,
     }
 }
@@ -476,7 +478,7 @@ pub(crate) fn time_range_label(lo: i64, hi: i64) -> String {
     let (Some(a), Some(b)) = (datetime(lo), datetime(hi)) else {
         return "UTC".into();
     };
-    if hi - lo < 2 * DAY {
+    if hi.saturating_sub(lo) < 2 * DAY {
         format!(
             "{} – {} (UTC)",
             a.format("%b %-d, %Y %H:%M"),

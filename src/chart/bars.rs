@@ -126,6 +126,17 @@ impl BarChart {
         render(&self.prepare()?, format)
     }
 
+    /// Draws the chart in the format named by `path`'s extension (`.svg` or `.png`) and
+    /// writes it there.
+    ///
+    /// # Errors
+    /// As [`Self::render`]; [`Error::UnknownFormat`] for another extension; [`Error::Io`] or
+    /// [`Error::NotFound`] naming the path if writing fails.
+    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        let path = path.as_ref();
+        self.render(ChartFormat::from_path(path)?)?.save(path)
+    }
+
     fn prepare(&self) -> Result<Prepared> {
         if self.items.is_empty() {
             return Err(Error::parameter("items", "no bars to draw"));
@@ -261,7 +272,7 @@ impl Draw for Prepared {
         let area = root.margin(top, margin, margin, margin);
         let mut chart = ChartBuilder::on(&area)
             .margin_right(z.px(10.0))
-            .x_label_area_size(z.px(if self.x_label.is_empty() { 34.0 } else { 60.0 }))
+            .x_label_area_size(z.px(if self.x_label.is_empty() { 34.0 } else { 54.0 }))
             .y_label_area_size(y_area)
             .build_cartesian_2d::<Axis, Axis>(x_axis, y_axis)?;
         let mut mesh = chart.configure_mesh();
@@ -375,6 +386,13 @@ mod tests {
         let bar = rgb.chunks(3).filter(|p| p == &[r, g, b]).count();
         assert!(bar > 5000, "{bar} bar pixels");
 
+        // A large PNG is drawn without supersampling (bounded memory), still at its size.
+        let big = BarChart::new(teams())
+            .size(2500, 1700)
+            .render(ChartFormat::Png)
+            .unwrap();
+        assert_eq!(decode_png(big.png_bytes().unwrap()).0, 2500);
+
         let svg = BarChart::new(teams())
             .top(3)
             .order(BarOrder::Ascending)
@@ -437,5 +455,15 @@ mod tests {
             .size(50, 50)
             .render(ChartFormat::Svg)
             .is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let err = BarChart::new(teams())
+            .save(dir.path().join("x.pdf"))
+            .unwrap_err();
+        assert!(err.to_string().contains("x.pdf"), "{err}");
+        BarChart::new(teams())
+            .save(dir.path().join("x.png"))
+            .unwrap();
+        let bytes = std::fs::read(dir.path().join("x.png")).unwrap();
+        assert_eq!(decode_png(&bytes).0, DEFAULT_WIDTH);
     }
 }

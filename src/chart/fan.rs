@@ -123,6 +123,17 @@ impl<'a> FanChart<'a> {
         render(&self.prepare()?, format)
     }
 
+    /// Draws the chart in the format named by `path`'s extension (`.svg` or `.png`) and
+    /// writes it there.
+    ///
+    /// # Errors
+    /// As [`Self::render`]; [`Error::UnknownFormat`] for another extension; [`Error::Io`] or
+    /// [`Error::NotFound`] naming the path if writing fails.
+    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        let path = path.as_ref();
+        self.render(ChartFormat::from_path(path)?)?.save(path)
+    }
+
     /// Checks the inputs and computes what to draw.
     fn prepare(&self) -> Result<Prepared> {
         if self.history_ds.len() != self.history.len() {
@@ -779,6 +790,14 @@ mod tests {
             ds.clone(),
             y,
             forecast_after(&ds, 60_000_000, vec![30.0; 10], 1.0, &levels),
+        ));
+
+        // Timestamps at the ends of i64 (outside chrono's calendar): no labels, no panic.
+        cases.push((
+            "extreme-times",
+            vec![i64::MIN + 1, 0],
+            vec![1.0, 2.0],
+            forecast_after(&[i64::MAX / 2], i64::MAX / 4, vec![3.0], 1.0, &levels),
         ));
 
         for (name, ds, y, fc) in &cases {

@@ -187,6 +187,8 @@ impl Zoom {
 
 /// PNGs are drawn at this multiple of their size, then averaged down.
 const SUPERSAMPLE: u32 = 2;
+/// Larger PNGs (in final pixels) are drawn directly, without supersampling.
+const SUPERSAMPLE_MAX_PIXELS: u64 = 4_000_000;
 
 /// The result of drawing on a backend.
 pub(crate) type DrawResult<DB> =
@@ -219,7 +221,12 @@ pub(crate) fn render<D: Draw>(chart: &D, format: ChartFormat) -> Result<Chart> {
             svg.into_bytes()
         }
         ChartFormat::Png => {
-            let k = SUPERSAMPLE;
+            // Large images are drawn at their own size to bound memory.
+            let k = if size.0 as u64 * size.1 as u64 <= SUPERSAMPLE_MAX_PIXELS {
+                SUPERSAMPLE
+            } else {
+                1
+            };
             let big = (size.0 * k, size.1 * k);
             let mut rgb = vec![0u8; big.0 as usize * big.1 as usize * 3];
             {
