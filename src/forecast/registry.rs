@@ -124,6 +124,11 @@ impl NamedModel {
             .seasons
             .clone()
             .unwrap_or_else(|| default_seasons(series.step(), series.len()));
+        self.build(seasons)
+    }
+
+    /// The model with these seasons (periods of 1 or less are ignored).
+    fn build(&self, seasons: Vec<usize>) -> Box<dyn Model> {
         let seasons: Vec<usize> = seasons.into_iter().filter(|&m| m > 1).collect();
         let main = seasons.first().copied();
         match (self.kind, main) {
@@ -150,8 +155,13 @@ impl fmt::Display for NamedModel {
 }
 
 impl Model for NamedModel {
+    /// The model's own name when the seasons are known (`SeasonalNaive(24)`,
+    /// `MSTL(24,168)+Theta(STM)`), else the user-facing name (`seasonal_naive`).
     fn name(&self) -> String {
-        self.kind.name().to_string()
+        match &self.seasons {
+            Some(seasons) => self.build(seasons.clone()).name(),
+            None => self.kind.name().to_string(),
+        }
     }
 
     fn fit_model(&self, series: &TimeSeries) -> Result<Box<dyn Fitted>> {

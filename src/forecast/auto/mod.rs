@@ -44,21 +44,29 @@ use super::baseline::BaselineParams;
 use super::conformal::{ConformalMethod, FittedConformal};
 use super::metrics::{Metric, Metrics};
 use super::model::{check_horizon, check_levels, Fitted, Forecast, Model};
+use super::registry::{ModelKind, NamedModel};
 use super::series::{default_seasons, TimeSeries};
 use crate::error::{Error, Result};
 
-/// The candidate models for a series with these season lengths: the baselines today. New
-/// model families add one line here.
+/// The candidate models for a series with these season lengths: naive, drift and seasonal
+/// naive (one per season) baselines, AutoETS, MSTL (with at least one season), AutoTheta and the
+/// Prophet-family regression (see [`super::registry`]).
 pub fn candidates(season_lengths: &[usize]) -> Vec<Box<dyn Model>> {
     let mut out: Vec<Box<dyn Model>> = vec![
         Box::new(BaselineParams::naive()),
         Box::new(BaselineParams::drift()),
     ];
-    for &m in season_lengths.iter().filter(|&&m| m > 1) {
+    let seasons: Vec<usize> = season_lengths.iter().copied().filter(|&m| m > 1).collect();
+    for &m in &seasons {
         out.push(Box::new(BaselineParams::seasonal_naive(m)));
     }
-    // One line per model family, e.g.:
-    // out.push(Box::new(EtsParams::default().season_length(main_season)));
+    let mut families = vec![ModelKind::Ets, ModelKind::Theta, ModelKind::Regression];
+    if !seasons.is_empty() {
+        families.insert(1, ModelKind::Mstl);
+    }
+    for kind in families {
+        out.push(Box::new(NamedModel::new(kind, Some(seasons.clone()))));
+    }
     out
 }
 
