@@ -249,8 +249,9 @@ impl FittedConformal {
         self.inner.as_ref()
     }
 
-    /// The interval radius at 1-based step `h` and `level`.
+    /// The interval radius at 1-based step `h` (0 is read as 1) and `level` (percent).
     pub fn radius(&self, h: usize, level: f64) -> f64 {
+        let h = h.max(1);
         let horizon = self.horizon();
         let (col, growth) = if h <= horizon {
             (h - 1, 1.0)
