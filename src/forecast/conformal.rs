@@ -48,6 +48,23 @@ pub enum ConformalMethod {
     Distribution,
 }
 
+impl ConformalMethod {
+    /// Parses `error` or `distribution`.
+    ///
+    /// # Errors
+    /// [`Error::Parameter`] for any other spelling.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "error" => Ok(ConformalMethod::Error),
+            "distribution" => Ok(ConformalMethod::Distribution),
+            other => Err(Error::parameter(
+                "conformal_method",
+                format!("'{other}' is not one of error, distribution"),
+            )),
+        }
+    }
+}
+
 /// Conformal intervals around an inner model.
 ///
 /// | parameter | default | meaning |
