@@ -25,7 +25,8 @@
 //! Output column names are part of the API: `forecasts` has `unique_id, ds, yhat,
 //! yhat_lower_<level>, yhat_upper_<level>, ...` (levels ascending, formatted `80`, `95`,
 //! `99.5`; `ds` as `Datetime(us, UTC)`; `unique_id` of the input's type); `models` has
-//! `unique_id, model, n_obs, status, error` (`status` is `ok`, `fallback` or `error`);
+//! `unique_id, model, n_obs, status, error` (`status` is `ok`, `fallback` (no backtest was
+//! possible: `error` says why and the baseline was used) or `error`; `n_obs` counts input rows);
 //! `paths` has `unique_id, path, ds, y`.
 
 mod frame;
