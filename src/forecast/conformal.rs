@@ -48,6 +48,23 @@ pub enum ConformalMethod {
     Distribution,
 }
 
+impl ConformalMethod {
+    /// Parses `error` or `distribution`.
+    ///
+    /// # Errors
+    /// [`Error::Parameter`] for any other spelling.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "error" => Ok(ConformalMethod::Error),
+            "distribution" => Ok(ConformalMethod::Distribution),
+            other => Err(Error::parameter(
+                "conformal_method",
+                format!("'{other}' is not one of error, distribution"),
+            )),
+        }
+    }
+}
+
 /// Conformal intervals around an inner model.
 ///
 /// | parameter | default | meaning |
@@ -249,8 +266,9 @@ impl FittedConformal {
         self.inner.as_ref()
     }
 
-    /// The interval radius at 1-based step `h` and `level`.
+    /// The interval radius at 1-based step `h` (0 is read as 1) and `level` (percent).
     pub fn radius(&self, h: usize, level: f64) -> f64 {
+        let h = h.max(1);
         let horizon = self.horizon();
         let (col, growth) = if h <= horizon {
             (h - 1, 1.0)

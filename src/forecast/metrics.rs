@@ -21,6 +21,17 @@
 //! Points whose actual or forecast is `NaN` are skipped (a gap in the history is not an error
 //! of the model). A metric with nothing to average, or with a zero scale (MASE on a series
 //! whose seasonal naive forecast is perfect), is `NaN`: undefined, never a made-up number.
+//!
+//! ```
+//! use capcast::forecast::metrics::{coverage, mae, mase, rmse};
+//!
+//! let (y, yhat) = ([3.0, 5.0, 4.0], [2.0, 5.0, 6.0]);
+//! assert_eq!(mae(&y, &yhat), 1.0);
+//! assert!(rmse(&y, &yhat) >= mae(&y, &yhat));
+//! // Scale: the mean of |y[t] - y[t-1]| over the training data (1.0 here).
+//! assert_eq!(mase(&y, &yhat, &[1.0, 2.0, 3.0], 1), 1.0);
+//! assert_eq!(coverage(&y, &[2.0, 4.0, 5.0], &[4.0, 6.0, 7.0]), 2.0 / 3.0);
+//! ```
 
 use super::model::Forecast;
 use crate::error::{Error, Result};

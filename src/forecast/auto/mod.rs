@@ -80,6 +80,23 @@ pub enum EnsembleCombine {
     Mean,
 }
 
+impl EnsembleCombine {
+    /// Parses `median` or `mean`.
+    ///
+    /// # Errors
+    /// [`Error::Parameter`] for any other spelling.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "median" => Ok(EnsembleCombine::Median),
+            "mean" => Ok(EnsembleCombine::Mean),
+            other => Err(Error::parameter(
+                "combine",
+                format!("'{other}' is not one of median, mean"),
+            )),
+        }
+    }
+}
+
 /// Where prediction intervals come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum IntervalMethod {
@@ -88,6 +105,23 @@ pub enum IntervalMethod {
     Conformal,
     /// The model's own intervals.
     Native,
+}
+
+impl IntervalMethod {
+    /// Parses `conformal` or `native`.
+    ///
+    /// # Errors
+    /// [`Error::Parameter`] for any other spelling.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "conformal" => Ok(IntervalMethod::Conformal),
+            "native" => Ok(IntervalMethod::Native),
+            other => Err(Error::parameter(
+                "intervals",
+                format!("'{other}' is not one of conformal, native"),
+            )),
+        }
+    }
 }
 
 /// How the model was chosen.

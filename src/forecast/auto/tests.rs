@@ -94,3 +94,20 @@ fn constant_series_falls_back_to_mae_and_short_series_fall_back() {
         .fit(&hourly(vec![1.0; 9]))
         .is_err());
 }
+
+#[test]
+fn option_spellings_parse() {
+    assert_eq!(
+        EnsembleCombine::parse("mean").unwrap(),
+        EnsembleCombine::Mean
+    );
+    assert_eq!(
+        IntervalMethod::parse("native").unwrap(),
+        IntervalMethod::Native
+    );
+    assert_eq!(
+        ConformalMethod::parse("distribution").unwrap(),
+        ConformalMethod::Distribution
+    );
+    assert!(IntervalMethod::parse("gaussian").is_err());
+}

@@ -25,7 +25,8 @@
 //! Output column names are part of the API: `forecasts` has `unique_id, ds, yhat,
 //! yhat_lower_<level>, yhat_upper_<level>, ...` (levels ascending, formatted `80`, `95`,
 //! `99.5`; `ds` as `Datetime(us, UTC)`; `unique_id` of the input's type); `models` has
-//! `unique_id, model, n_obs, status, error` (`status` is `ok`, `fallback` or `error`);
+//! `unique_id, model, n_obs, status, error` (`status` is `ok`, `fallback` (no backtest was
+//! possible: `error` says why and the baseline was used) or `error`; `n_obs` counts input rows);
 //! `paths` has `unique_id, path, ds, y`.
 
 mod frame;
@@ -242,7 +243,7 @@ fn fit_one(
         forecast: None,
         paths: Vec::new(),
     };
-    let result = (|| -> Result<(FittedAuto, Forecast, Vec<Vec<f64>>)> {
+    let job = || -> Result<(FittedAuto, Forecast, Vec<Vec<f64>>)> {
         let series = params.series(raw, fallback_step)?;
         let fitted = auto.fit(&series)?;
         let mut forecast = fitted.predict(params.horizon, levels)?;
@@ -272,7 +273,20 @@ fn fit_one(
             Vec::new()
         };
         Ok((fitted, forecast, paths))
-    })();
+    };
+    // A model that panics (a bug) fails its series only, never the batch or the caller.
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(Error::parameter(
+                "model",
+                format!("internal error while fitting this series (please report it): {what}"),
+            ))
+        });
     match result {
         Ok((fitted, forecast, paths)) => {
             out.model = Some(fitted.chosen_model());

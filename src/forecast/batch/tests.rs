@@ -362,3 +362,34 @@ fn timing_thousand_series() {
         bt.per_series.height()
     );
 }
+
+/// A model with a bug: it panics.
+#[derive(Debug)]
+struct Boom;
+
+impl crate::forecast::Model for Boom {
+    fn name(&self) -> String {
+        "Boom".to_string()
+    }
+    fn fit_model(&self, _: &TimeSeries) -> crate::error::Result<Box<dyn Fitted>> {
+        panic!("boom")
+    }
+}
+
+#[test]
+fn a_panicking_model_fails_its_series_only() {
+    let df = frame(&[("a", daily_cycle(100, 5.0))]);
+    let params = BatchParams::default().auto(AutoParams::default().models(vec![Box::new(Boom)]));
+    let out = forecast_frame(&df, &params).unwrap();
+    let error = out
+        .models
+        .column("error")
+        .unwrap()
+        .str()
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .to_string();
+    assert!(error.contains("boom"), "{error}");
+    assert_eq!(out.forecasts.height(), 0);
+}
