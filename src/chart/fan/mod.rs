@@ -523,6 +523,36 @@ mod tests {
     }
 
     #[test]
+    fn daily_cost_over_months() {
+        let day = 24 * HOUR;
+        let n = 200;
+        let ds: Vec<i64> = (0..n).map(|i| START + i * day).collect();
+        let y: Vec<f64> = (0..n)
+            .map(|i| 1800.0 + 6.0 * i as f64 + if i % 7 >= 5 { -400.0 } else { 0.0 })
+            .collect();
+        let mean: Vec<f64> = (n..n + 60).map(|i| 1800.0 + 6.0 * i as f64).collect();
+        let fc = forecast_after(&ds, day, mean, 120.0, &[50.0, 80.0, 95.0]);
+        let chart = FanChart::new(&ds, &y, &fc)
+            .title("Daily cost, all accounts")
+            .y_label("USD per day")
+            .value_format(ValueFormat::currency("$"))
+            .changepoints(&[START + 90 * day])
+            .render(ChartFormat::Png)
+            .unwrap();
+        dump(&chart, "capcast-fan-cost");
+        let svg = FanChart::new(&ds, &y, &fc)
+            .value_format(ValueFormat::currency("$"))
+            .render(ChartFormat::Svg)
+            .unwrap()
+            .to_svg_string()
+            .unwrap();
+        // Month ticks with the year, currency ticks, three nested bands.
+        assert!(has_text(&svg, "Jun 2026"), "month ticks");
+        assert!(has_text(&svg, "$2,000"), "currency ticks");
+        assert_eq!(svg.matches("<polygon").count(), 3);
+    }
+
+    #[test]
     fn last_n_limits_history() {
         let (ds, y, fc) = sample();
         let full = FanChart::new(&ds, &y, &fc)
