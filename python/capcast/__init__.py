@@ -2,8 +2,9 @@
 
 Loaders for cloud billing exports (FOCUS, AWS CUR, Azure, GCP) and utilization exports
 (CloudWatch, Prometheus, Azure Monitor, Bitbrains, long CSV), with a reconciled load report,
-and aggregation of billing rows into regular time series. The engine is Rust (polars); frames
-arrive as polars DataFrames.
+aggregation of billing rows into regular time series, and forecasting of many series at once
+(ETS, MSTL, Theta, a Prophet-family regression and baselines, chosen per series by backtest,
+with calibrated intervals). The engine is Rust (polars); frames arrive as polars DataFrames.
 
 >>> import capcast
 >>> load = capcast.read_billing("exports/")           # doctest: +SKIP
@@ -23,6 +24,16 @@ from typing import Any, Union
 import polars as pl
 
 from capcast import _native
+from capcast._forecast import (
+    BacktestResult,
+    Chart,
+    ForecastResult,
+    anomalies,
+    backtest,
+    fan_chart,
+    forecast,
+    sample_paths,
+)
 from capcast._frames import as_arrow_stream as _as_arrow_stream
 from capcast._frames import check_polars_version as _check_polars_version
 from capcast._frames import to_polars as _to_polars
@@ -52,7 +63,10 @@ _check_polars_version()
 __version__: str = _native.__version__
 
 __all__ = [
+    "BacktestResult",
     "BillingLoad",
+    "Chart",
+    "ForecastResult",
     "CapcastError",
     "ComputeError",
     "CostTotal",
@@ -72,9 +86,14 @@ __all__ = [
     "UtilizationReport",
     "__version__",
     "aggregate",
+    "anomalies",
+    "backtest",
+    "fan_chart",
+    "forecast",
     "generate_sample",
     "read_billing",
     "read_utilization",
+    "sample_paths",
     "tag",
     "tag_coverage",
     "top_movers",

@@ -137,16 +137,16 @@ class BacktestResult:
     """The result of :func:`backtest`.
 
     Attributes:
-        metrics: per series and model: MAE, RMSE, MAPE, sMAPE, MASE, coverage, Winkler and
-            pinball scores per level, averaged over the windows.
-        summary: the same metrics per model, aggregated over series.
-        windows: every forecast point of every window (``unique_id, model, cutoff, ds, y,
-            yhat, yhat_lower_<level>, yhat_upper_<level>``).
+        metrics: per series and model: ``unique_id, model, baseline, chosen, mae, rmse,
+            mape, smape, mase, coverage_<level>, winkler_<level>, pinball_lower_<level>,
+            pinball_upper_<level>, error``, averaged over the windows (``chosen`` marks the
+            model auto mode picks; ``baseline`` the seasonal naive baseline).
+        summary: per model: ``model, n_series, wins`` and the same metrics averaged over
+            series.
     """
 
     metrics: pl.DataFrame
     summary: pl.DataFrame
-    windows: pl.DataFrame
 
 
 def forecast(
@@ -213,7 +213,7 @@ def backtest(
     *,
     windows: int = 3,
     step_size: int | None = None,
-    models: Sequence[str] | str = ("auto", "seasonal_naive"),
+    models: Sequence[str] | str = "auto",
     levels: Sequence[float] = (80, 95),
     season_lengths: Sequence[int] | int | None = None,
     step: str | None = None,
@@ -224,12 +224,15 @@ def backtest(
     (default: ``horizon``; the last window ends at the end of each series), fit on the
     history before the cutoff and score the next ``horizon`` points.
 
+    ``models`` is ``auto`` (every candidate auto mode compares, seasonal naive included) or
+    a list of model names.
+
     Returns:
         :class:`BacktestResult` with per-series metrics, a per-model summary and every window.
     """
     stream = _as_arrow_stream(series, "series")
     names = [models] if isinstance(models, str) else list(models)
-    metrics, summary, rows = _native.backtest(
+    metrics, summary = _native.backtest(
         stream,
         int(horizon),
         windows=int(windows),
@@ -241,7 +244,7 @@ def backtest(
         missing=missing,
         combine=combine,
     )
-    return BacktestResult(_to_polars(metrics), _to_polars(summary), _to_polars(rows))
+    return BacktestResult(_to_polars(metrics), _to_polars(summary))
 
 
 def anomalies(

@@ -15,6 +15,11 @@ __all__ = [
     "aggregate",
     "tag_coverage",
     "top_movers",
+    "forecast",
+    "backtest",
+    "anomalies",
+    "sample_paths",
+    "fan_chart",
     "_echo_frame",
     "_panic",
     "__version__",
@@ -92,6 +97,68 @@ def generate_sample(
 ) -> str:
     """-> the summary as JSON"""
 
+def forecast(
+    series: object,
+    horizon: int,
+    *,
+    levels: Sequence[float],
+    model: str = "auto",
+    season_lengths: Sequence[int] | None = None,
+    step: str | None = None,
+    missing: str = "interpolate",
+    combine: str = "error",
+    non_negative: bool = False,
+    cap: float | None = None,
+    conformal: bool | None = None,
+    ensemble: int = 0,
+) -> tuple[ArrowStream, ArrowStream, ArrowStream]: ...
+def backtest(
+    series: object,
+    horizon: int,
+    *,
+    windows: int = 3,
+    step_size: int | None = None,
+    models: Sequence[str] = ...,
+    levels: Sequence[float] = ...,
+    season_lengths: Sequence[int] | None = None,
+    step: str | None = None,
+    missing: str = "interpolate",
+    combine: str = "error",
+) -> tuple[ArrowStream, ArrowStream]: ...
+def anomalies(
+    series: object,
+    *,
+    level: float = 95.0,
+    horizon: int | None = None,
+    windows: int = 4,
+    model: str = "auto",
+    season_lengths: Sequence[int] | None = None,
+    step: str | None = None,
+    missing: str = "interpolate",
+    combine: str = "error",
+) -> ArrowStream: ...
+def sample_paths(
+    series: object,
+    horizon: int,
+    n_paths: int,
+    *,
+    model: str = "auto",
+    seed: int = 0,
+    season_lengths: Sequence[int] | None = None,
+    step: str | None = None,
+    missing: str = "interpolate",
+    combine: str = "error",
+    non_negative: bool = False,
+) -> ArrowStream: ...
+def fan_chart(
+    history: object,
+    forecasts: object,
+    *,
+    unique_id: str | None = None,
+    format: str = "svg",
+    last: int | None = None,
+    title: str | None = None,
+) -> bytes: ...
 def _echo_frame(frame: object) -> ArrowStream:
     """Imports a frame and exports it again (the round trip the tests check)."""
 

@@ -100,8 +100,11 @@ def test_pandas_input_and_missing_values() -> None:
     assert isinstance(frame, pd.DataFrame)
     result = capcast.forecast(frame, 24, model="seasonal_naive")
     assert result.forecasts["yhat"].is_finite().all()
-    with pytest.raises(capcast.ParameterError, match="missing"):
-        capcast.forecast(frame, 24, model="seasonal_naive", missing="error")
+    # Refusing missing values fails that series (named in `models`), not the batch.
+    refused = capcast.forecast(frame, 24, model="seasonal_naive", missing="error")
+    assert refused.forecasts.height == 0
+    assert refused.models["status"][0] == "error"
+    assert "no value at 2026-01-05T05:00:00Z" in refused.models["error"][0]
 
 
 def test_errors_are_capcast_exceptions(series: pl.DataFrame) -> None:
@@ -117,15 +120,15 @@ def test_errors_are_capcast_exceptions(series: pl.DataFrame) -> None:
 
 def test_backtest_metrics(series: pl.DataFrame) -> None:
     result = capcast.backtest(series, 24, windows=2, models=["seasonal_naive", "naive"], season_lengths=[24])
-    for column in ["unique_id", "model", "MAE", "RMSE", "MASE", "sMAPE", "coverage_80", "coverage_95"]:
+    for column in ["unique_id", "model", "baseline", "chosen", "mae", "rmse", "mase", "smape", "coverage_80", "coverage_95"]:
         assert column in result.metrics.columns, result.metrics.columns
-    assert set(result.summary["model"]) == {"seasonal_naive", "naive"}
-    snaive = result.summary.filter(pl.col("model") == "seasonal_naive")["MASE"][0]
-    naive = result.summary.filter(pl.col("model") == "naive")["MASE"][0]
-    # On a strong daily cycle, seasonal naive beats naive.
+    assert set(result.summary["model"]) == {"SeasonalNaive(24)", "Naive"}
+    snaive = result.summary.filter(pl.col("model") == "SeasonalNaive(24)")["mase"][0]
+    naive = result.summary.filter(pl.col("model") == "Naive")["mase"][0]
+    # On a strong daily cycle, seasonal naive beats naive, and auto mode picks it.
     assert snaive < naive
-    assert result.windows["cutoff"].n_unique() == 2
-    rmse, mae = result.metrics["RMSE"], result.metrics["MAE"]
+    assert result.metrics.filter(pl.col("chosen"))["model"].to_list() == ["SeasonalNaive(24)"] * 2
+    rmse, mae = result.metrics["rmse"], result.metrics["mae"]
     assert (rmse >= mae - 1e-12).all()
 
 

@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use capcast::chart::{ChartFormat, FanChart};
-use capcast::forecast::series::parse_step;
+use capcast::forecast::registry::batch_params;
 use capcast::forecast::{
-    anomalies, backtest_frame, forecast_frame, models_by_name, AutoParams, BatchParams, Combine,
-    IntervalMethod, Missing,
+    anomalies, backtest_frame, forecast_frame, AutoParams, BatchParams, IntervalMethod,
 };
 use capcast::ingest::write::write_frame;
 use capcast::series::read_series;
@@ -56,26 +55,18 @@ impl SeriesFlags {
         levels: &[f64],
         tweak: impl FnOnce(AutoParams) -> AutoParams,
     ) -> Result<BatchParams> {
-        let mut auto = AutoParams::default().levels(levels);
-        if let Some(seasons) = self.seasons() {
-            auto = auto.season_lengths(&seasons);
-        }
-        if let Some(models) = models_by_name(&self.models, self.seasons())? {
-            auto = auto.models(models);
-        }
-        if let Some(windows) = self.windows {
-            auto = auto.windows(windows);
-        }
-        let mut params = BatchParams::default()
-            .horizon(horizon)
-            .levels(levels)
-            .missing(Missing::parse(&self.missing)?)
-            .combine(Combine::parse(&self.combine)?)
-            .auto(tweak(auto));
-        if let Some(step) = &self.step {
-            params = params.step(parse_step(step)?);
-        }
-        Ok(params)
+        let params = batch_params(
+            horizon,
+            levels,
+            &self.models,
+            self.seasons(),
+            self.step.as_deref(),
+            &self.missing,
+            &self.combine,
+            self.windows,
+        )?;
+        let auto = tweak(params.auto_settings().clone());
+        Ok(params.auto(auto))
     }
 
     fn read(&self) -> Result<DataFrame> {

@@ -23,7 +23,9 @@ use super::ets::EtsParams;
 use super::model::{Fitted, Model};
 use super::mstl::MstlParams;
 use super::regression::RegressionParams;
-use super::series::{default_seasons, TimeSeries};
+use super::auto::AutoParams;
+use super::batch::BatchParams;
+use super::series::{default_seasons, parse_step, Combine, Missing, TimeSeries};
 use super::theta::ThetaParams;
 use crate::error::{Error, Result};
 
@@ -194,6 +196,46 @@ pub fn models_by_name(
         })
         .collect::<Result<Vec<_>>>()
         .map(Some)
+}
+
+/// The batch parameters that users' spellings mean (the command line and Python share this):
+/// `models` by name (`auto` or a list), seasons in steps (`None`: from each series' step), the
+/// grid step as text (`1h`), the missing-value and combine policies by name, and the number of
+/// backtest windows (`None`: the default).
+///
+/// # Errors
+/// [`Error::Parameter`] for an unknown name or spelling.
+#[allow(clippy::too_many_arguments)]
+pub fn batch_params(
+    horizon: usize,
+    levels: &[f64],
+    models: &[String],
+    seasons: Option<Vec<usize>>,
+    step: Option<&str>,
+    missing: &str,
+    combine: &str,
+    windows: Option<usize>,
+) -> Result<BatchParams> {
+    let mut auto = AutoParams::default().levels(levels);
+    if let Some(seasons) = &seasons {
+        auto = auto.season_lengths(seasons);
+    }
+    if let Some(models) = models_by_name(models, seasons)? {
+        auto = auto.models(models);
+    }
+    if let Some(windows) = windows {
+        auto = auto.windows(windows);
+    }
+    let mut params = BatchParams::default()
+        .horizon(horizon)
+        .levels(levels)
+        .missing(Missing::parse(missing)?)
+        .combine(Combine::parse(combine)?)
+        .auto(auto);
+    if let Some(step) = step {
+        params = params.step(parse_step(step)?);
+    }
+    Ok(params)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 mod arrow;
 mod errors;
+mod forecast;
 mod generate;
 mod ingest;
 mod series;
@@ -23,6 +24,8 @@ mod native {
 
     #[pymodule_export]
     use super::arrow::ArrowStream;
+    #[pymodule_export]
+    use super::forecast::{anomalies, backtest, fan_chart, forecast, sample_paths};
     #[pymodule_export]
     use super::generate::generate_sample;
     #[pymodule_export]

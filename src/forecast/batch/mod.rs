@@ -132,6 +132,10 @@ impl BatchParams {
         self.auto = auto;
         self
     }
+    /// The model choice parameters set so far (to adjust them).
+    pub fn auto_settings(&self) -> &AutoParams {
+        &self.auto
+    }
     /// Clamp point and bounds at 0 (default false).
     pub fn non_negative(mut self, on: bool) -> Self {
         self.non_negative = on;

@@ -1,0 +1,267 @@
+//! Bindings of the forecasting functions: `forecast`, `backtest`, `anomalies`,
+//! `sample_paths` and `fan_chart`. Parameters arrive as the names Python users write
+//! (`model="mstl"`, `missing="zero"`) and are parsed by the same function the command line
+//! uses ([`crate::forecast::registry::batch_params`]), so messages are identical.
+
+use polars::prelude::*;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use super::arrow::{frame_from_py, ArrowStream};
+use super::errors::{run, run_attached};
+use crate::chart::frames::fan_chart_data;
+use crate::chart::{ChartFormat, FanChart};
+use crate::error::Result;
+use crate::forecast::registry::batch_params;
+use crate::forecast::{anomalies as find_anomalies, backtest_frame, forecast_frame, BatchParams};
+use crate::forecast::{IntervalMethod, AutoParams};
+
+/// Reads the series argument (with the GIL held: the producer may be Python code).
+fn series_frame(py: Python<'_>, series: &Bound<'_, PyAny>, name: &str) -> PyResult<DataFrame> {
+    run_attached(py, || frame_from_py(series, name))
+}
+
+/// The names shared by every function: how series are read and which models run.
+struct Spec {
+    models: Vec<String>,
+    seasons: Option<Vec<usize>>,
+    step: Option<String>,
+    missing: String,
+    combine: String,
+}
+
+impl Spec {
+    fn params(
+        &self,
+        horizon: usize,
+        levels: &[f64],
+        windows: Option<usize>,
+        tweak: impl FnOnce(AutoParams) -> AutoParams,
+    ) -> Result<BatchParams> {
+        let params = batch_params(
+            horizon,
+            levels,
+            &self.models,
+            self.seasons.clone(),
+            self.step.as_deref(),
+            &self.missing,
+            &self.combine,
+            windows,
+        )?;
+        let auto = tweak(params.auto_settings().clone());
+        Ok(params.auto(auto))
+    }
+}
+
+/// The input as forecast: `unique_id, ds` (Datetime(us, UTC)), `y` (Float64).
+fn history_of(frame: &DataFrame) -> Result<DataFrame> {
+    let utc = DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC));
+    let ds = match frame.column("ds")?.dtype() {
+        DataType::Datetime(unit, None) => col("ds")
+            .cast(DataType::Datetime(*unit, Some(TimeZone::UTC)))
+            .cast(utc),
+        _ => col("ds").cast(utc),
+    };
+    Ok(frame
+        .clone()
+        .lazy()
+        .select([col("unique_id"), ds, col("y").cast(DataType::Float64)])
+        .collect()?)
+}
+
+/// `forecast(series, horizon, *, levels, model, season_lengths, step, missing, combine,
+/// non_negative, cap, conformal, ensemble)` -> `(forecasts, models, history)`.
+#[pyfunction]
+#[pyo3(signature = (series, horizon, *, levels, model = "auto".to_string(), season_lengths = None, step = None, missing = "interpolate".to_string(), combine = "error".to_string(), non_negative = false, cap = None, conformal = None, ensemble = 0))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn forecast(
+    py: Python<'_>,
+    series: &Bound<'_, PyAny>,
+    horizon: usize,
+    levels: Vec<f64>,
+    model: String,
+    season_lengths: Option<Vec<usize>>,
+    step: Option<String>,
+    missing: String,
+    combine: String,
+    non_negative: bool,
+    cap: Option<f64>,
+    conformal: Option<bool>,
+    ensemble: usize,
+) -> PyResult<(ArrowStream, ArrowStream, ArrowStream)> {
+    let frame = series_frame(py, series, "series")?;
+    let spec = Spec {
+        models: vec![model],
+        seasons: season_lengths,
+        step,
+        missing,
+        combine,
+    };
+    let (forecasts, models, history) = run(py, move || {
+        let mut params = spec
+            .params(horizon, &levels, None, |auto| {
+                let auto = auto.ensemble(ensemble.max(1));
+                match conformal {
+                    Some(false) => auto.intervals(IntervalMethod::Native),
+                    _ => auto.intervals(IntervalMethod::Conformal),
+                }
+            })?
+            .non_negative(non_negative);
+        if let Some(cap) = cap {
+            params = params.cap(cap);
+        }
+        let result = forecast_frame(&frame, &params)?;
+        Ok((result.forecasts, result.models, history_of(&frame)?))
+    })?;
+    Ok((
+        ArrowStream::new(forecasts),
+        ArrowStream::new(models),
+        ArrowStream::new(history),
+    ))
+}
+
+/// `backtest(series, horizon, *, windows, step_size, models, levels, season_lengths, step,
+/// missing, combine)` -> `(per_series, summary)`.
+#[pyfunction]
+#[pyo3(signature = (series, horizon, *, windows = 3, step_size = None, models = vec!["auto".to_string()], levels = vec![80.0, 95.0], season_lengths = None, step = None, missing = "interpolate".to_string(), combine = "error".to_string()))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn backtest(
+    py: Python<'_>,
+    series: &Bound<'_, PyAny>,
+    horizon: usize,
+    windows: usize,
+    step_size: Option<usize>,
+    models: Vec<String>,
+    levels: Vec<f64>,
+    season_lengths: Option<Vec<usize>>,
+    step: Option<String>,
+    missing: String,
+    combine: String,
+) -> PyResult<(ArrowStream, ArrowStream)> {
+    let frame = series_frame(py, series, "series")?;
+    let spec = Spec {
+        models,
+        seasons: season_lengths,
+        step,
+        missing,
+        combine,
+    };
+    let (per_series, summary) = run(py, move || {
+        let params = spec.params(horizon, &levels, Some(windows), |auto| {
+            let auto = auto.horizon(horizon);
+            match step_size {
+                Some(s) => auto.step(s),
+                None => auto,
+            }
+        })?;
+        let result = backtest_frame(&frame, &params)?;
+        Ok((result.per_series, result.summary))
+    })?;
+    Ok((ArrowStream::new(per_series), ArrowStream::new(summary)))
+}
+
+/// `anomalies(series, *, level, horizon, windows, model, season_lengths, step, missing,
+/// combine)` -> `unique_id, ds, y, yhat, lower, upper, excess`.
+#[pyfunction]
+#[pyo3(signature = (series, *, level = 95.0, horizon = None, windows = 4, model = "auto".to_string(), season_lengths = None, step = None, missing = "interpolate".to_string(), combine = "error".to_string()))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn anomalies(
+    py: Python<'_>,
+    series: &Bound<'_, PyAny>,
+    level: f64,
+    horizon: Option<usize>,
+    windows: usize,
+    model: String,
+    season_lengths: Option<Vec<usize>>,
+    step: Option<String>,
+    missing: String,
+    combine: String,
+) -> PyResult<ArrowStream> {
+    let frame = series_frame(py, series, "series")?;
+    let horizon = horizon
+        .or_else(|| season_lengths.as_ref().and_then(|s| s.first().copied()))
+        .unwrap_or(24);
+    let spec = Spec {
+        models: vec![model],
+        seasons: season_lengths,
+        step,
+        missing,
+        combine,
+    };
+    let found = run(py, move || {
+        let params = spec.params(horizon, &[level], Some(windows), |auto| {
+            auto.horizon(horizon)
+        })?;
+        find_anomalies(&frame, &params, level)
+    })?;
+    Ok(ArrowStream::new(found))
+}
+
+/// `sample_paths(series, horizon, n_paths, *, model, seed, season_lengths, step, missing,
+/// combine, non_negative)` -> `unique_id, path, ds, y`.
+#[pyfunction]
+#[pyo3(signature = (series, horizon, n_paths, *, model = "auto".to_string(), seed = 0, season_lengths = None, step = None, missing = "interpolate".to_string(), combine = "error".to_string(), non_negative = false))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sample_paths(
+    py: Python<'_>,
+    series: &Bound<'_, PyAny>,
+    horizon: usize,
+    n_paths: usize,
+    model: String,
+    seed: u64,
+    season_lengths: Option<Vec<usize>>,
+    step: Option<String>,
+    missing: String,
+    combine: String,
+    non_negative: bool,
+) -> PyResult<ArrowStream> {
+    let frame = series_frame(py, series, "series")?;
+    let spec = Spec {
+        models: vec![model],
+        seasons: season_lengths,
+        step,
+        missing,
+        combine,
+    };
+    let paths = run(py, move || {
+        if n_paths == 0 {
+            return Err(crate::Error::parameter("n_paths", "must be at least 1"));
+        }
+        let params = spec
+            .params(horizon, &[80.0, 95.0], None, |auto| auto)?
+            .paths(n_paths)
+            .seed(seed)
+            .non_negative(non_negative);
+        let result = forecast_frame(&frame, &params)?;
+        Ok(result.paths.unwrap_or_default())
+    })?;
+    Ok(ArrowStream::new(paths))
+}
+
+/// `fan_chart(history, forecasts, *, unique_id, format, last, title)` -> SVG or PNG bytes.
+#[pyfunction]
+#[pyo3(signature = (history, forecasts, *, unique_id = None, format = "svg".to_string(), last = None, title = None))]
+pub(crate) fn fan_chart<'py>(
+    py: Python<'py>,
+    history: &Bound<'py, PyAny>,
+    forecasts: &Bound<'py, PyAny>,
+    unique_id: Option<String>,
+    format: String,
+    last: Option<usize>,
+    title: Option<String>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let history = series_frame(py, history, "history")?;
+    let forecasts = series_frame(py, forecasts, "forecasts")?;
+    let bytes = run(py, move || {
+        let format = ChartFormat::from_path(format!("chart.{format}"))?;
+        let data = fan_chart_data(&history, &forecasts, unique_id.as_deref())?;
+        let forecast = data.forecast();
+        let mut chart = FanChart::new(&data.history_ds, &data.history_y, &forecast)
+            .title(title.unwrap_or_else(|| format!("{}: forecast", data.unique_id)));
+        if let Some(last) = last {
+            chart = chart.last(last);
+        }
+        Ok(chart.render(format)?.bytes().to_vec())
+    })?;
+    Ok(PyBytes::new(py, &bytes))
+}
