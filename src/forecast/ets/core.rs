@@ -232,7 +232,6 @@ fn criterion_for<const MULT: bool, const TREND: u8, const SEASON: u8>(
         gamma,
         phi,
     } = *par;
-    let beta_star = beta / alpha;
     let (mut l, mut b) = (l0, b0);
     let m = ring.len();
     let (mut sse, mut logf, mut prod) = (0.0, 0.0, 1.0f64);
@@ -271,13 +270,16 @@ fn criterion_for<const MULT: bool, const TREND: u8, const SEASON: u8>(
                 }
             }
         };
-        let new_l = q + alpha * (p - q);
+        // R: b = phib + beta / alpha * (new_l - l - phib) and s + gamma * (y - q - s); both
+        // differences equal `p - q` (times alpha), which keeps the dependency chain short.
+        let innovation = p - q;
+        let new_l = q + alpha * innovation;
         if TREND > 0 {
-            b = phib + beta_star * (new_l - l - phib);
+            b = phib + beta * innovation;
         }
         if SEASON > 0 {
             ring[k] = match SEASON {
-                1 => s + gamma * (yt - q - s),
+                1 => s + gamma * innovation,
                 _ => {
                     let t = if q.abs() < TOL { HUGEN } else { yt / q };
                     s + gamma * (t - s)

@@ -362,6 +362,54 @@ fn fixed_specs_air_passengers_match_statsforecast() {
 }
 
 #[test]
+fn damped_trend_air_passengers_matches_statsforecast() {
+    // Reference: statsforecast 2.1.1, AutoETS(model='AAN', damped=True).fit(y) ->
+    // ETS(A,Ad,N) with alpha = 0.9999, beta = 0.0001, phi = 0.97999297; predict(12, [80]).
+    let f = EtsParams::default()
+        .spec("AAdN")
+        .unwrap()
+        .fit(&monthly(&AIR))
+        .unwrap();
+    assert_eq!(f.name(), "ETS(A,Ad,N)");
+    assert!((f.alpha() - 0.9999).abs() < 1e-3);
+    assert!((f.beta().unwrap() - 0.0001).abs() < 1e-3);
+    assert!((f.phi().unwrap() - 0.9799929701).abs() < 1e-3);
+    assert!((f.sigma2() - 1183.193178978789).abs() / 1183.19 < 1e-3);
+    let fc = f.predict(12, &[80.0]).unwrap();
+    let mean = [
+        432.2282896446,
+        432.4607552732,
+        432.6885699550,
+        432.9118267417,
+        433.1306168231,
+        433.3450295649,
+        433.5551525445,
+        433.7610715873,
+        433.9628708018,
+        434.1606326133,
+        434.3544377983,
+        434.5443655172,
+    ];
+    let lo80 = [
+        388.1460233085,
+        370.1190787241,
+        356.3335024406,
+        344.7411180420,
+        334.5486206907,
+        325.3492080706,
+        316.9012654724,
+        309.0474042255,
+        301.6783323676,
+        294.7145009955,
+        288.0958793840,
+        281.7758490125,
+    ];
+    rel_close(&fc.mean, &mean, 1e-3);
+    // The damped class-1 variance formula (Hyndman et al. 2008 table 6.1).
+    rel_close(&fc.interval(80.0).unwrap().lower, &lo80, 2e-3);
+}
+
+#[test]
 fn fixed_parameters_reproduce_a_hand_computation() {
     // ETS(A,N,N), alpha = 0.3, l0 = 10: l_t = l_{t-1} + 0.3 (y_t - l_{t-1}).
     let y = [12.0, 9.0, 11.0, 15.0, 10.0, 13.0];
@@ -425,6 +473,54 @@ fn fixed_parameters_reproduce_a_hand_computation() {
         })
         .collect();
     close(&points, &expect, 1e-12);
+}
+
+#[test]
+fn daily_season_on_hourly_data_against_statsforecast() {
+    // Reference: statsforecast 2.1.1, AutoETS(season_length=24, model='AAA') on synth(1440)
+    // selects ETS(A,Ad,A): alpha 0.0564, beta 0.00157, gamma 0.0726, phi 0.8002, AICc
+    // 14608.6; predict(48)['mean'][::6] below. It optimises the 23 seasonal initial states
+    // and stops far from the optimum; we keep them at the decomposition and reach a much
+    // lower AICc with the same parameter count.
+    let y = TimeSeries::hourly(synth(1440)).unwrap();
+    let f = EtsParams::default()
+        .season_length(24)
+        .spec("AAdA")
+        .unwrap()
+        .fit(&y)
+        .unwrap();
+    assert!(f.aicc() < 14608.6 - 1000.0, "aicc {}", f.aicc());
+    assert_eq!(f.n_params(), 4 + 2 + 23 + 1);
+    let fc = f.predict(48, &[80.0]).unwrap();
+    let ours: Vec<f64> = fc.mean.iter().step_by(6).copied().collect();
+    let reference = [
+        115.234480746,
+        134.8862914904,
+        114.7925496294,
+        94.0617825545,
+        115.0918951094,
+        134.8488480263,
+        114.7827168507,
+        94.059200434,
+    ];
+    // The levels differ by up to 15 % (ours follows the weekly swing, which an m = 24 model
+    // sees as level changes): against the noiseless signal ours is at least as close.
+    let tau = 2.0 * std::f64::consts::PI;
+    let truth =
+        |t: f64| 100.0 + 0.01 * t + 20.0 * (tau * t / 24.0).sin() + 10.0 * (tau * t / 168.0).sin();
+    let mae = |v: &[f64]| -> f64 {
+        v.iter()
+            .enumerate()
+            .map(|(i, x)| (x - truth(1440.0 + 6.0 * i as f64)).abs())
+            .sum::<f64>()
+            / v.len() as f64
+    };
+    assert!(
+        mae(&ours) <= mae(&reference),
+        "{} vs {}",
+        mae(&ours),
+        mae(&reference)
+    );
 }
 
 #[test]
