@@ -360,3 +360,34 @@ fn custom_seasonality_and_holidays() {
     assert!((amplitude - 3.0).abs() < 0.5, "{amplitude}");
     assert!(fitted.name().contains("thirty_hours") && fitted.name().contains("holidays"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Any finite series (with gaps) forecasts finite values with nested intervals around the
+    /// point.
+    #[test]
+    fn forecasts_are_finite_and_nested(
+        values in proptest::collection::vec(proptest::option::weighted(0.9, -1e6f64..1e6), 3..120),
+        daily in proptest::bool::ANY,
+    ) {
+        let values: Vec<f64> = values.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+        let step = if daily { DAY_US } else { HOUR_US };
+        let series = TimeSeries::new(ymd(2024, 1, 1), step, values).unwrap();
+        match RegressionParams::default().n_paths(100).fit(&series) {
+            Ok(fitted) => {
+                let fc = fitted.predict(30, &[80.0, 95.0]).unwrap();
+                let (i80, i95) = (fc.interval(80.0).unwrap(), fc.interval(95.0).unwrap());
+                for h in 0..30 {
+                    proptest::prop_assert!(fc.mean[h].is_finite());
+                    proptest::prop_assert!(i95.lower[h] <= i80.lower[h] && i80.lower[h] <= fc.mean[h]);
+                    proptest::prop_assert!(fc.mean[h] <= i80.upper[h] && i80.upper[h] <= i95.upper[h]);
+                    proptest::prop_assert!(i95.upper[h].is_finite() && i95.lower[h].is_finite());
+                }
+                proptest::prop_assert!(fitted.fitted_values().iter().all(|v| v.is_finite()));
+            }
+            // Only fewer than two observed values is refused.
+            Err(_) => proptest::prop_assert!(series.len() - series.missing_count() < 2),
+        }
+    }
+}
