@@ -484,7 +484,7 @@ pub(crate) fn fit_nonlinear(
             let new = sigma2_for(sse, n as f64);
             let sigma_settled = (new - sigma2).abs() <= 1e-9 * sigma2;
             sigma2 = new;
-            if !accepted || ((f0 - f1) <= 1e-12 * f0.abs().max(1e-300) && sigma_settled) {
+            if !accepted || ((f0 - f1) <= 1e-9 * f0.abs().max(1e-300) && sigma_settled) {
                 break;
             }
         }

@@ -278,7 +278,8 @@ fn golden_missing_values_vs_prophet() {
     assert!(ins < 0.01 && out < 0.01, "{ins} {out}");
 }
 
-/// Speed: run with `cargo test --release --lib regression::tests::timing -- --ignored --nocapture`.
+/// Speed: run with `cargo test --release --lib regression::golden::timing -- --ignored
+/// --nocapture --test-threads=1`.
 #[test]
 #[ignore]
 fn timing() {
