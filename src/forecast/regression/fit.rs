@@ -157,8 +157,11 @@ pub(crate) fn coordinate_descent(
 }
 
 /// Solves the optimality conditions exactly on the current active set (nonzero or
-/// unpenalized coefficients, signs fixed) by Cholesky; accepts the solution if the signs hold
-/// and every inactive coefficient satisfies `|c_j - (G theta)_j| <= lam1_j`.
+/// unpenalized coefficients, signs fixed) by Cholesky. Returns true, with `theta` set to the
+/// solution, if the signs hold and every inactive coefficient satisfies
+/// `|c_j - (G theta)_j| <= lam1_j`. Otherwise moves `theta` toward the solution as far as the
+/// signs stay fixed (the objective is a convex quadratic along that segment, so it decreases;
+/// a coefficient reaching zero leaves the active set) and returns false.
 fn active_set_solve(g: &[f64], c: &[f64], lam1: &[f64], lam2: &[f64], theta: &mut [f64]) -> bool {
     let p = c.len();
     let active: Vec<usize> = (0..p)
@@ -177,25 +180,34 @@ fn active_set_solve(g: &[f64], c: &[f64], lam1: &[f64], lam2: &[f64], theta: &mu
     if !cholesky_solve(&mut a, &mut b, na) {
         return false;
     }
+    // The largest step toward the solution that keeps every penalized sign.
+    let mut step = 1.0f64;
+    let mut crossing = None;
     for (r, &i) in active.iter().enumerate() {
         if lam1[i] > 0.0 && sign(b[r]) != sign(theta[i]) {
-            return false;
+            let alpha = theta[i] / (theta[i] - b[r]);
+            if alpha < step {
+                step = alpha;
+                crossing = Some(i);
+            }
         }
     }
-    let mut new = vec![0.0; p];
     for (r, &i) in active.iter().enumerate() {
-        new[i] = b[r];
+        theta[i] += step * (b[r] - theta[i]);
+    }
+    if let Some(i) = crossing {
+        theta[i] = 0.0;
+        return false;
     }
     for j in 0..p {
-        if new[j] != 0.0 || lam1[j] == 0.0 {
+        if theta[j] != 0.0 || lam1[j] == 0.0 {
             continue;
         }
-        let grad = c[j] - (0..p).map(|k| g[j * p + k] * new[k]).sum::<f64>();
+        let grad = c[j] - (0..p).map(|k| g[j * p + k] * theta[k]).sum::<f64>();
         if grad.abs() > lam1[j] * (1.0 + 1e-9) + 1e-14 {
             return false;
         }
     }
-    theta.copy_from_slice(&new);
     true
 }
 
@@ -472,7 +484,7 @@ pub(crate) fn fit_nonlinear(
             let new = sigma2_for(sse, n as f64);
             let sigma_settled = (new - sigma2).abs() <= 1e-9 * sigma2;
             sigma2 = new;
-            if !accepted || ((f0 - f1) <= 1e-12 * f0.abs().max(1e-300) && sigma_settled) {
+            if !accepted || ((f0 - f1) <= 1e-9 * f0.abs().max(1e-300) && sigma_settled) {
                 break;
             }
         }

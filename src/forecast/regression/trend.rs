@@ -83,15 +83,17 @@ pub(crate) fn logistic(
         gammas.push(g);
         m_pr += g;
     }
+    // Times are usually sorted: walk the changepoints along (restart if a time goes back).
+    let (mut next, mut rate, mut offset, mut previous) = (0, k, m, f64::NEG_INFINITY);
     for ((o, &ti), &c) in out.iter_mut().zip(t).zip(cap) {
-        let (mut rate, mut offset) = (k, m);
-        for (j, &s) in cps.iter().enumerate() {
-            if ti >= s {
-                rate += deltas[j];
-                offset += gammas[j];
-            } else {
-                break;
-            }
+        if ti < previous {
+            (next, rate, offset) = (0, k, m);
+        }
+        previous = ti;
+        while next < cps.len() && ti >= cps[next] {
+            rate += deltas[next];
+            offset += gammas[next];
+            next += 1;
         }
         let v = c / (1.0 + (-rate * (ti - offset)).exp());
         *o = if v.is_finite() { v } else { 0.0 };
@@ -139,6 +141,18 @@ mod tests {
         let mut out = [0.0; 2];
         logistic(&t, &[1.0, 1.0], 4.0, 0.3, &cps, &[3.0], &mut out);
         assert!((out[0] - out[1]).abs() < 1e-6);
+        // Unsorted times give the same values as sorted ones.
+        let mut back = [0.0; 2];
+        logistic(
+            &[t[1], t[0]],
+            &[1.0, 1.0],
+            4.0,
+            0.3,
+            &cps,
+            &[3.0],
+            &mut back,
+        );
+        assert_eq!(back, [out[1], out[0]]);
         let mut lin = [0.0; 2];
         linear(&[0.0, 1.0], 1.0, 2.0, &[0.5], &[2.0], &mut lin);
         assert_eq!(lin, [2.0, 4.0]);
