@@ -110,12 +110,15 @@ class ForecastResult:
         forecasts: ``unique_id, ds, yhat, yhat_lower_<level>, yhat_upper_<level>`` per level.
         models: per series ``unique_id, model, n_obs, status, error``: the model chosen (or
             fitted) and, for a series that failed, why. Other series are unaffected.
-        history: the input series as fitted (``unique_id, ds, y``), for charts.
+        history: each series as the model saw it (``unique_id, ds, y``), on its regular
+            grid after combining duplicate slots and filling missing values.
+        changepoints: ``unique_id, ds``: trend changepoints of the chosen models.
     """
 
     forecasts: pl.DataFrame
     models: pl.DataFrame
     history: pl.DataFrame
+    changepoints: pl.DataFrame
 
     def plot(
         self,
@@ -128,7 +131,13 @@ class ForecastResult:
         """A fan chart of one series (default: the first): history, point forecast and the
         intervals, shaded by level. ``last`` shows only that many history points."""
         return fan_chart(
-            self.history, self.forecasts, unique_id, format=format, last=last, title=title
+            self.history,
+            self.forecasts,
+            unique_id,
+            changepoints=self.changepoints,
+            format=format,
+            last=last,
+            title=title,
         )
 
 
@@ -190,7 +199,7 @@ def forecast(
         DataError: the frame lacks a column or has values of the wrong type.
     """
     stream = _as_arrow_stream(series, "series")
-    forecasts, models, history = _native.forecast(
+    forecasts, models, history, changepoints = _native.forecast(
         stream,
         int(horizon),
         levels=_levels(levels),
@@ -204,7 +213,9 @@ def forecast(
         conformal=conformal,
         ensemble=int(ensemble),
     )
-    return ForecastResult(_to_polars(forecasts), _to_polars(models), _to_polars(history))
+    return ForecastResult(
+        _to_polars(forecasts), _to_polars(models), _to_polars(history), _to_polars(changepoints)
+    )
 
 
 def backtest(
@@ -318,17 +329,20 @@ def fan_chart(
     forecasts: Any,
     unique_id: str | None = None,
     *,
+    changepoints: Any | None = None,
     format: str = "svg",
     last: int | None = None,
     title: str | None = None,
 ) -> Chart:
     """A forecast fan chart for one series (default: the first in ``forecasts``): history,
-    point forecast and shaded intervals. ``format`` is ``svg`` or ``png``."""
+    point forecast and shaded intervals, with ``changepoints`` (``unique_id, ds``) marked.
+    ``format`` is ``svg`` or ``png``."""
     if format not in ("svg", "png"):
         raise ParameterError(f"invalid parameter 'format': expected 'svg' or 'png', got {format!r}")
     data = _native.fan_chart(
         _as_arrow_stream(history, "history"),
         _as_arrow_stream(forecasts, "forecasts"),
+        changepoints=None if changepoints is None else _as_arrow_stream(changepoints, "changepoints"),
         unique_id=unique_id,
         format=format,
         last=None if last is None else int(last),

@@ -111,7 +111,7 @@ def forecast(
     cap: float | None = None,
     conformal: bool | None = None,
     ensemble: int = 0,
-) -> tuple[ArrowStream, ArrowStream, ArrowStream]: ...
+) -> tuple[ArrowStream, ArrowStream, ArrowStream, ArrowStream]: ...
 def backtest(
     series: object,
     horizon: int,
@@ -154,6 +154,7 @@ def fan_chart(
     history: object,
     forecasts: object,
     *,
+    changepoints: object | None = None,
     unique_id: str | None = None,
     format: str = "svg",
     last: int | None = None,

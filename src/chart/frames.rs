@@ -18,6 +18,8 @@ pub struct FanChartData {
     pub history_ds: Vec<i64>,
     /// History values.
     pub history_y: Vec<f64>,
+    /// Trend changepoints to mark.
+    pub changepoints: Vec<i64>,
     ds: Vec<i64>,
     mean: Vec<f64>,
     intervals: Vec<Interval>,
@@ -39,7 +41,11 @@ fn rows_of(frame: &DataFrame, id: &str) -> Result<DataFrame> {
     Ok(frame
         .clone()
         .lazy()
-        .filter(col("unique_id").cast(DataType::String).eq(lit(id.to_string())))
+        .filter(
+            col("unique_id")
+                .cast(DataType::String)
+                .eq(lit(id.to_string())),
+        )
         .sort(["ds"], SortMultipleOptions::default())
         .collect()?)
 }
@@ -47,7 +53,10 @@ fn rows_of(frame: &DataFrame, id: &str) -> Result<DataFrame> {
 fn micros(frame: &DataFrame) -> Result<Vec<i64>> {
     let ds = frame
         .column("ds")?
-        .cast(&DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC)))?
+        .cast(&DataType::Datetime(
+            TimeUnit::Microseconds,
+            Some(TimeZone::UTC),
+        ))?
         .cast(&DataType::Int64)?;
     Ok(ds.i64()?.iter().map(|v| v.unwrap_or(0)).collect())
 }
@@ -61,13 +70,15 @@ fn floats(frame: &DataFrame, name: &str) -> Result<Vec<f64>> {
         .collect())
 }
 
-/// The history and forecast of `unique_id` (default: the first series of `forecasts`).
+/// The history and forecast of `unique_id` (default: the first series of `forecasts`), and
+/// its changepoints when a `unique_id, ds` frame of them is given.
 ///
 /// # Errors
 /// [`Error::Parameter`] if the series is in neither frame, or a frame lacks its columns.
 pub fn fan_chart_data(
     history: &DataFrame,
     forecasts: &DataFrame,
+    changepoints: Option<&DataFrame>,
     unique_id: Option<&str>,
 ) -> Result<FanChartData> {
     for column in SERIES_COLUMNS {
@@ -130,7 +141,12 @@ pub fn fan_chart_data(
         }
     }
     intervals.sort_by(|a, b| a.level.total_cmp(&b.level));
+    let changepoints = match changepoints {
+        Some(frame) if frame.height() > 0 => micros(&rows_of(frame, &id)?)?,
+        _ => Vec::new(),
+    };
     Ok(FanChartData {
+        changepoints,
         unique_id: id,
         history_ds,
         history_y,
@@ -160,14 +176,16 @@ mod tests {
             "yhat_upper_80" => [3.0, 7.0],
         )
         .unwrap();
-        let data = fan_chart_data(&history, &forecasts, Some("a")).unwrap();
+        let data = fan_chart_data(&history, &forecasts, None, Some("a")).unwrap();
         assert_eq!(data.history_y, vec![1.0]);
         let f = data.forecast();
         assert_eq!(f.mean, vec![2.0]);
         assert_eq!(f.interval(80.0).unwrap().upper, vec![3.0]);
-        assert!(fan_chart_data(&history, &forecasts, Some("zzz")).is_err());
+        assert!(fan_chart_data(&history, &forecasts, None, Some("zzz")).is_err());
         assert_eq!(
-            fan_chart_data(&history, &forecasts, None).unwrap().unique_id,
+            fan_chart_data(&history, &forecasts, None)
+                .unwrap()
+                .unique_id,
             "a"
         );
     }

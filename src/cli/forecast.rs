@@ -126,7 +126,11 @@ pub struct ForecastArgs {
 
 /// Runs `capcast forecast`.
 pub fn run_forecast(args: ForecastArgs) -> Result<()> {
-    let chart_format = args.chart.as_ref().map(ChartFormat::from_path).transpose()?;
+    let chart_format = args
+        .chart
+        .as_ref()
+        .map(ChartFormat::from_path)
+        .transpose()?;
     let history = args.series.read()?;
     let mut params = args
         .series
@@ -173,22 +177,32 @@ pub fn run_forecast(args: ForecastArgs) -> Result<()> {
     }
     if let (Some(paths), Some(path)) = (&result.paths, &args.paths_output) {
         write_frame(paths.clone().lazy(), path)?;
-        println!("wrote {} sample path rows to {}", paths.height(), path.display());
+        println!(
+            "wrote {} sample path rows to {}",
+            paths.height(),
+            path.display()
+        );
     }
     if let (Some(path), Some(format)) = (&args.chart, chart_format) {
         let data = capcast::chart::frames::fan_chart_data(
-            &history,
+            &result.history,
             &result.forecasts,
+            Some(&result.changepoints),
             args.chart_series.as_deref(),
         )?;
         let forecast = data.forecast();
         let title = format!("{}: forecast", data.unique_id);
         FanChart::new(&data.history_ds, &data.history_y, &forecast)
             .title(title)
+            .changepoints(&data.changepoints)
             .last(args.horizon.saturating_mul(4).max(48))
             .render(format)?
             .save(path)?;
-        println!("wrote the fan chart of {} to {}", data.unique_id, path.display());
+        println!(
+            "wrote the fan chart of {} to {}",
+            data.unique_id,
+            path.display()
+        );
     }
     Ok(())
 }
@@ -305,4 +319,3 @@ fn spinner(message: String) -> indicatif::ProgressBar {
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
 }
-

@@ -35,12 +35,12 @@ pub mod backtest;
 pub mod baseline;
 pub mod batch;
 pub mod conformal;
-pub mod metrics;
 pub mod ets;
+pub mod metrics;
 pub mod model;
 pub mod mstl;
-pub mod regression;
 pub mod registry;
+pub mod regression;
 pub mod series;
 pub mod stl;
 pub mod theta;
@@ -54,8 +54,8 @@ pub use batch::{
     anomalies, backtest_frame, forecast_frame, BatchBacktest, BatchForecast, BatchParams,
 };
 pub use conformal::{ConformalMethod, ConformalParams, FittedConformal};
-pub use metrics::{IntervalScore, Metric, Metrics};
 pub use ets::{EtsParams, FittedEts};
+pub use metrics::{IntervalScore, Metric, Metrics};
 pub use model::{check_levels, Fitted, Forecast, Interval, Model};
 pub use mstl::{FittedMstl, MstlParams};
 pub use registry::{models_by_name, ModelKind, NamedModel, MODEL_NAMES};

@@ -18,13 +18,13 @@
 
 use std::fmt;
 
+use super::auto::AutoParams;
 use super::baseline::BaselineParams;
+use super::batch::BatchParams;
 use super::ets::EtsParams;
 use super::model::{Fitted, Model};
 use super::mstl::MstlParams;
 use super::regression::RegressionParams;
-use super::auto::AutoParams;
-use super::batch::BatchParams;
 use super::series::{default_seasons, parse_step, Combine, Missing, TimeSeries};
 use super::theta::ThetaParams;
 use crate::error::{Error, Result};
@@ -254,7 +254,10 @@ mod tests {
             ModelKind::Regression
         );
         let err = NamedModel::parse("arima", None).unwrap_err().to_string();
-        assert!(err.contains("'arima'") && err.contains("seasonal_naive"), "{err}");
+        assert!(
+            err.contains("'arima'") && err.contains("seasonal_naive"),
+            "{err}"
+        );
         assert!(models_by_name(&["auto".into()], None).unwrap().is_none());
         assert!(models_by_name(&["auto".into(), "ets".into()], None).is_err());
     }

@@ -14,7 +14,7 @@ use crate::chart::{ChartFormat, FanChart};
 use crate::error::Result;
 use crate::forecast::registry::batch_params;
 use crate::forecast::{anomalies as find_anomalies, backtest_frame, forecast_frame, BatchParams};
-use crate::forecast::{IntervalMethod, AutoParams};
+use crate::forecast::{AutoParams, IntervalMethod};
 
 /// Reads the series argument (with the GIL held: the producer may be Python code).
 fn series_frame(py: Python<'_>, series: &Bound<'_, PyAny>, name: &str) -> PyResult<DataFrame> {
@@ -53,24 +53,8 @@ impl Spec {
     }
 }
 
-/// The input as forecast: `unique_id, ds` (Datetime(us, UTC)), `y` (Float64).
-fn history_of(frame: &DataFrame) -> Result<DataFrame> {
-    let utc = DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC));
-    let ds = match frame.column("ds")?.dtype() {
-        DataType::Datetime(unit, None) => col("ds")
-            .cast(DataType::Datetime(*unit, Some(TimeZone::UTC)))
-            .cast(utc),
-        _ => col("ds").cast(utc),
-    };
-    Ok(frame
-        .clone()
-        .lazy()
-        .select([col("unique_id"), ds, col("y").cast(DataType::Float64)])
-        .collect()?)
-}
-
 /// `forecast(series, horizon, *, levels, model, season_lengths, step, missing, combine,
-/// non_negative, cap, conformal, ensemble)` -> `(forecasts, models, history)`.
+/// non_negative, cap, conformal, ensemble)` -> `(forecasts, models, history, changepoints)`.
 #[pyfunction]
 #[pyo3(signature = (series, horizon, *, levels, model = "auto".to_string(), season_lengths = None, step = None, missing = "interpolate".to_string(), combine = "error".to_string(), non_negative = false, cap = None, conformal = None, ensemble = 0))]
 #[allow(clippy::too_many_arguments)]
@@ -88,7 +72,7 @@ pub(crate) fn forecast(
     cap: Option<f64>,
     conformal: Option<bool>,
     ensemble: usize,
-) -> PyResult<(ArrowStream, ArrowStream, ArrowStream)> {
+) -> PyResult<(ArrowStream, ArrowStream, ArrowStream, ArrowStream)> {
     let frame = series_frame(py, series, "series")?;
     let spec = Spec {
         models: vec![model],
@@ -97,7 +81,7 @@ pub(crate) fn forecast(
         missing,
         combine,
     };
-    let (forecasts, models, history) = run(py, move || {
+    let result = run(py, move || {
         let mut params = spec
             .params(horizon, &levels, None, |auto| {
                 let auto = auto.ensemble(ensemble.max(1));
@@ -110,13 +94,13 @@ pub(crate) fn forecast(
         if let Some(cap) = cap {
             params = params.cap(cap);
         }
-        let result = forecast_frame(&frame, &params)?;
-        Ok((result.forecasts, result.models, history_of(&frame)?))
+        forecast_frame(&frame, &params)
     })?;
     Ok((
-        ArrowStream::new(forecasts),
-        ArrowStream::new(models),
-        ArrowStream::new(history),
+        ArrowStream::new(result.forecasts),
+        ArrowStream::new(result.models),
+        ArrowStream::new(result.history),
+        ArrowStream::new(result.changepoints),
     ))
 }
 
@@ -238,13 +222,16 @@ pub(crate) fn sample_paths(
     Ok(ArrowStream::new(paths))
 }
 
-/// `fan_chart(history, forecasts, *, unique_id, format, last, title)` -> SVG or PNG bytes.
+/// `fan_chart(history, forecasts, *, changepoints, unique_id, format, last, title)` -> SVG
+/// or PNG bytes.
 #[pyfunction]
-#[pyo3(signature = (history, forecasts, *, unique_id = None, format = "svg".to_string(), last = None, title = None))]
+#[pyo3(signature = (history, forecasts, *, changepoints = None, unique_id = None, format = "svg".to_string(), last = None, title = None))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn fan_chart<'py>(
     py: Python<'py>,
     history: &Bound<'py, PyAny>,
     forecasts: &Bound<'py, PyAny>,
+    changepoints: Option<&Bound<'py, PyAny>>,
     unique_id: Option<String>,
     format: String,
     last: Option<usize>,
@@ -252,12 +239,21 @@ pub(crate) fn fan_chart<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let history = series_frame(py, history, "history")?;
     let forecasts = series_frame(py, forecasts, "forecasts")?;
+    let changepoints = changepoints
+        .map(|frame| series_frame(py, frame, "changepoints"))
+        .transpose()?;
     let bytes = run(py, move || {
         let format = ChartFormat::from_path(format!("chart.{format}"))?;
-        let data = fan_chart_data(&history, &forecasts, unique_id.as_deref())?;
+        let data = fan_chart_data(
+            &history,
+            &forecasts,
+            changepoints.as_ref(),
+            unique_id.as_deref(),
+        )?;
         let forecast = data.forecast();
         let mut chart = FanChart::new(&data.history_ds, &data.history_y, &forecast)
-            .title(title.unwrap_or_else(|| format!("{}: forecast", data.unique_id)));
+            .title(title.unwrap_or_else(|| format!("{}: forecast", data.unique_id)))
+            .changepoints(&data.changepoints);
         if let Some(last) = last {
             chart = chart.last(last);
         }

@@ -219,6 +219,11 @@ pub struct BatchForecast {
     pub models: DataFrame,
     /// `unique_id, path, ds, y` when paths were asked for.
     pub paths: Option<DataFrame>,
+    /// `unique_id, ds, y`: each forecast series as the model saw it, on its regular grid
+    /// after combining duplicate slots and filling missing values (for charts and checks).
+    pub history: DataFrame,
+    /// `unique_id, ds`: the trend changepoints of each series' chosen model (for charts).
+    pub changepoints: DataFrame,
 }
 
 /// One series' outcome.
@@ -229,6 +234,8 @@ struct Outcome {
     error: Option<String>,
     forecast: Option<Forecast>,
     paths: Vec<Vec<f64>>,
+    history: Option<TimeSeries>,
+    changepoints: Vec<i64>,
 }
 
 fn fit_one(
@@ -246,8 +253,10 @@ fn fit_one(
         error: None,
         forecast: None,
         paths: Vec::new(),
+        history: None,
+        changepoints: Vec::new(),
     };
-    let job = || -> Result<(FittedAuto, Forecast, Vec<Vec<f64>>)> {
+    let job = || -> Result<(FittedAuto, Forecast, Vec<Vec<f64>>, TimeSeries)> {
         let series = params.series(raw, fallback_step)?;
         let fitted = auto.fit(&series)?;
         let mut forecast = fitted.predict(params.horizon, levels)?;
@@ -276,7 +285,7 @@ fn fit_one(
         } else {
             Vec::new()
         };
-        Ok((fitted, forecast, paths))
+        Ok((fitted, forecast, paths, series))
     };
     // A model that panics (a bug) fails its series only, never the batch or the caller.
     let result =
@@ -292,8 +301,10 @@ fn fit_one(
             ))
         });
     match result {
-        Ok((fitted, forecast, paths)) => {
+        Ok((fitted, forecast, paths, series)) => {
             out.model = Some(fitted.chosen_model());
+            out.changepoints = fitted.changepoints();
+            out.history = Some(series);
             out.status = match fitted.selection() {
                 Selection::Backtest { .. } => "ok",
                 Selection::Fallback { .. } => "fallback",
@@ -393,6 +404,35 @@ pub fn forecast_frame(df: &DataFrame, params: &BatchParams) -> Result<BatchForec
         ],
     )?;
 
+    // history and changepoints
+    let (mut hid, mut hds, mut hy) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut cid, mut cds) = (Vec::new(), Vec::new());
+    for (raw, o) in input.series.iter().zip(&outcomes) {
+        if let Some(series) = &o.history {
+            for (i, v) in series.values().iter().enumerate() {
+                hid.push(raw.id.clone());
+                hds.push(series.timestamp(i));
+                hy.push(v.is_finite().then_some(*v));
+            }
+        }
+        for &t in &o.changepoints {
+            cid.push(raw.id.clone());
+            cds.push(t);
+        }
+    }
+    let history = DataFrame::new(
+        hid.len(),
+        vec![
+            id_column(hid, &input.id_dtype)?,
+            ds_column("ds", hds)?,
+            Column::new("y".into(), hy),
+        ],
+    )?;
+    let changepoints = DataFrame::new(
+        cid.len(),
+        vec![id_column(cid, &input.id_dtype)?, ds_column("ds", cds)?],
+    )?;
+
     // paths
     let paths = if params.paths > 0 {
         let (mut pid, mut pnum, mut pds, mut py) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -424,5 +464,7 @@ pub fn forecast_frame(df: &DataFrame, params: &BatchParams) -> Result<BatchForec
         forecasts,
         models,
         paths,
+        history,
+        changepoints,
     })
 }
