@@ -183,7 +183,7 @@ mod tests {
         assert_eq!(f.interval(80.0).unwrap().upper, vec![3.0]);
         assert!(fan_chart_data(&history, &forecasts, None, Some("zzz")).is_err());
         assert_eq!(
-            fan_chart_data(&history, &forecasts, None)
+            fan_chart_data(&history, &forecasts, None, None)
                 .unwrap()
                 .unique_id,
             "a"

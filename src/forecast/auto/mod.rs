@@ -195,7 +195,7 @@ impl Default for AutoParams {
             metric: Metric::default(),
             horizon: None,
             step: None,
-            windows: 10,
+            windows: 3,
             ensemble: 1,
             combine: EnsembleCombine::default(),
             intervals: IntervalMethod::default(),
@@ -259,7 +259,7 @@ impl AutoParams {
         self.step = Some(step);
         self
     }
-    /// Backtest windows (default 10).
+    /// Backtest windows (default 3).
     pub fn windows(mut self, windows: usize) -> Self {
         self.windows = windows;
         self

@@ -4,6 +4,19 @@ fn hourly(values: Vec<f64>) -> TimeSeries {
     TimeSeries::hourly(values).unwrap()
 }
 
+/// The baselines only (these tests check selection logic, not the model families), with
+/// the ten windows they were written for.
+fn baselines(seasons: &[usize]) -> AutoParams {
+    let mut models: Vec<Box<dyn Model>> = vec![
+        Box::new(BaselineParams::naive()),
+        Box::new(BaselineParams::drift()),
+    ];
+    for &m in seasons {
+        models.push(Box::new(BaselineParams::seasonal_naive(m)));
+    }
+    AutoParams::default().models(models).windows(10)
+}
+
 #[test]
 fn seasonal_series_picks_seasonal_naive_and_reports_every_score() {
     let y = hourly(
@@ -11,7 +24,7 @@ fn seasonal_series_picks_seasonal_naive_and_reports_every_score() {
             .map(|t| 50.0 + 10.0 * ((t % 24) as f64 / 4.0).sin() + (t % 5) as f64 * 0.1)
             .collect(),
     );
-    let f = AutoParams::default().horizon(24).fit(&y).unwrap();
+    let f = baselines(&[24]).horizon(24).fit(&y).unwrap();
     assert_eq!(f.chosen_model(), "SeasonalNaive(24)");
     assert_eq!(f.metric(), Metric::Mase);
     let names: Vec<&str> = f.scores().iter().map(|s| s.model.as_str()).collect();
@@ -32,13 +45,13 @@ fn seasonal_series_picks_seasonal_naive_and_reports_every_score() {
 #[test]
 fn trend_picks_drift_and_ensemble_combines() {
     let y = hourly((0..60).map(|t| 2.0 * t as f64 + (t % 3) as f64).collect());
-    let f = AutoParams::default()
+    let f = baselines(&[])
         .season_lengths(&[])
         .horizon(5)
         .fit(&y)
         .unwrap();
     assert_eq!(f.chosen_model(), "Drift");
-    let e = AutoParams::default()
+    let e = baselines(&[])
         .season_lengths(&[])
         .horizon(5)
         .ensemble(2)

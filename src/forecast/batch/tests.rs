@@ -7,6 +7,22 @@ use crate::forecast::series::{DAY_US, HOUR_US};
 const T0: i64 = 1_704_067_200_000_000; // 2024-01-01T00:00:00Z
 
 /// A long frame from `(id, values)` on an hourly grid starting at T0 (NaN = null).
+/// Batch parameters with the baselines as the only candidates (naive, drift, seasonal naive
+/// 24) and ten windows: these tests check the batch machinery, not the model families.
+fn base() -> BatchParams {
+    BatchParams::default().auto(baseline_auto())
+}
+
+fn baseline_auto() -> AutoParams {
+    AutoParams::default()
+        .models(vec![
+            Box::new(crate::forecast::BaselineParams::naive()),
+            Box::new(crate::forecast::BaselineParams::drift()),
+            Box::new(crate::forecast::BaselineParams::seasonal_naive(24)),
+        ])
+        .windows(10)
+}
+
 fn frame(series: &[(&str, Vec<f64>)]) -> DataFrame {
     let (mut ids, mut ds, mut y) = (Vec::new(), Vec::new(), Vec::new());
     for (id, values) in series {
@@ -75,13 +91,7 @@ fn forecast_columns_types_and_failures() {
         ("db", daily_cycle(24 * 8, 50.0)),
     ]);
     df.vstack_mut(&dup).unwrap();
-    let out = forecast_frame(
-        &df,
-        &BatchParams::default()
-            .horizon(24)
-            .levels(&[95.0, 80.0, 99.5]),
-    )
-    .unwrap();
+    let out = forecast_frame(&df, &base().horizon(24).levels(&[95.0, 80.0, 99.5])).unwrap();
     let f = &out.forecasts;
     assert_eq!(
         names(f),
@@ -153,7 +163,7 @@ fn integer_ids_dates_clamps_and_paths() {
     .with_column(col("ds").cast(DataType::Date))
     .collect()
     .unwrap();
-    let params = BatchParams::default()
+    let params = base()
         .horizon(30)
         .non_negative(true)
         .cap(104.0)
@@ -197,7 +207,7 @@ fn backtest_tables_and_anomalies() {
     let spike = values.len() - 30;
     values[spike] += 60.0;
     let df = frame(&[("a", values.clone()), ("b", daily_cycle(24 * 10, 10.0))]);
-    let params = BatchParams::default().horizon(24);
+    let params = base().horizon(24);
     let bt = backtest_frame(&df, &params).unwrap();
     let cols = names(&bt.per_series);
     for c in [
@@ -293,14 +303,14 @@ proptest! {
         let named: Vec<(String, Vec<f64>)> = series.into_iter().enumerate().map(|(i, v)| (format!("s{i}"), v)).collect();
         let refs: Vec<(&str, Vec<f64>)> = named.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
         let df = frame(&refs);
-        let mut params = BatchParams::default();
+        let mut params = base();
         if explicit_step {
             params = params.step(HOUR_US);
         }
         let params = params
             .horizon(horizon)
             .non_negative(non_negative)
-            .auto(AutoParams::default().ensemble(ensemble));
+            .auto(baseline_auto().ensemble(ensemble));
         let out = forecast_frame(&df, &params).unwrap();
         let status: Vec<String> = out.models.column("status").unwrap().str().unwrap().iter().map(|s| s.unwrap_or("").to_string()).collect();
         // Every awkward series is forecast (sensibly), none fails; a batch of single values
@@ -339,7 +349,7 @@ fn timing_thousand_series() {
         .collect();
     let refs: Vec<(&str, Vec<f64>)> = named.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
     let df = frame(&refs);
-    let params = BatchParams::default().horizon(24);
+    let params = base().horizon(24);
     let start = std::time::Instant::now();
     let out = forecast_frame(&df, &params).unwrap();
     println!(

@@ -101,7 +101,7 @@ pub(crate) fn coordinate_descent(
     for a in 0..p {
         q[a] = (0..p).map(|b| g[a * p + b] * theta[b]).sum();
     }
-    let tol = 1e-24 * scale.max(1.0);
+    let tol = 1e-16 * scale.max(1.0);
     let update = |j: usize, theta: &mut [f64], q: &mut [f64]| -> f64 {
         let gjj = g[j * p + j];
         let denom = gjj + lam2[j];
