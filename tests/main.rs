@@ -8,6 +8,7 @@ mod billing_focus;
 mod billing_gcp;
 mod billing_properties;
 mod cli;
+mod forecast_cli;
 mod generate;
 mod series;
 mod utilization;

@@ -49,6 +49,16 @@ enum Command {
 /// Runs the command line.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Tables print whole: every column, names and values unshortened up to 60 characters.
+    for (name, value) in [
+        ("POLARS_FMT_MAX_COLS", "-1"),
+        ("POLARS_FMT_STR_LEN", "60"),
+        ("POLARS_TABLE_WIDTH", "200"),
+    ] {
+        if std::env::var_os(name).is_none() {
+            std::env::set_var(name, value);
+        }
+    }
     let result = match cli.command {
         Command::Summary(args) => summary::run(args),
         Command::Ingest(args) => ingest::run(args),
