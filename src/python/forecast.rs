@@ -56,18 +56,18 @@ impl Spec {
 /// `forecast(series, horizon, *, levels, model, season_lengths, step, missing, combine,
 /// non_negative, cap, conformal, ensemble)` -> `(forecasts, models, history, changepoints)`.
 #[pyfunction]
-#[pyo3(signature = (series, horizon, *, levels, model = "auto".to_string(), season_lengths = None, step = None, missing = "interpolate".to_string(), combine = "error".to_string(), non_negative = false, cap = None, conformal = None, ensemble = 0))]
+#[pyo3(signature = (series, horizon, *, levels, model = "auto", season_lengths = None, step = None, missing = "interpolate", combine = "error", non_negative = false, cap = None, conformal = None, ensemble = 0))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn forecast(
     py: Python<'_>,
     series: &Bound<'_, PyAny>,
     horizon: usize,
     levels: Vec<f64>,
-    model: String,
+    model: &str,
     season_lengths: Option<Vec<usize>>,
     step: Option<String>,
-    missing: String,
-    combine: String,
+    missing: &str,
+    combine: &str,
     non_negative: bool,
     cap: Option<f64>,
     conformal: Option<bool>,
@@ -75,11 +75,11 @@ pub(crate) fn forecast(
 ) -> PyResult<(ArrowStream, ArrowStream, ArrowStream, ArrowStream)> {
     let frame = series_frame(py, series, "series")?;
     let spec = Spec {
-        models: vec![model],
+        models: vec![model.to_string()],
         seasons: season_lengths,
         step,
-        missing,
-        combine,
+        missing: missing.to_string(),
+        combine: combine.to_string(),
     };
     let result = run(py, move || {
         let mut params = spec
@@ -107,7 +107,7 @@ pub(crate) fn forecast(
 /// `backtest(series, horizon, *, windows, step_size, models, levels, season_lengths, step,
 /// missing, combine)` -> `(per_series, summary)`.
 #[pyfunction]
-#[pyo3(signature = (series, horizon, *, windows = 3, step_size = None, models = vec!["auto".to_string()], levels = vec![80.0, 95.0], season_lengths = None, step = None, missing = "interpolate".to_string(), combine = "error".to_string()))]
+#[pyo3(signature = (series, horizon, *, windows = 3, step_size = None, models = vec!["auto".to_string()], levels = vec![80.0, 95.0], season_lengths = None, step = None, missing = "interpolate", combine = "error"))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn backtest(
     py: Python<'_>,
@@ -119,16 +119,16 @@ pub(crate) fn backtest(
     levels: Vec<f64>,
     season_lengths: Option<Vec<usize>>,
     step: Option<String>,
-    missing: String,
-    combine: String,
+    missing: &str,
+    combine: &str,
 ) -> PyResult<(ArrowStream, ArrowStream)> {
     let frame = series_frame(py, series, "series")?;
     let spec = Spec {
         models,
         seasons: season_lengths,
         step,
-        missing,
-        combine,
+        missing: missing.to_string(),
+        combine: combine.to_string(),
     };
     let (per_series, summary) = run(py, move || {
         let params = spec.params(horizon, &levels, Some(windows), |auto| {
@@ -147,7 +147,7 @@ pub(crate) fn backtest(
 /// `anomalies(series, *, level, horizon, windows, model, season_lengths, step, missing,
 /// combine)` -> `unique_id, ds, y, yhat, lower, upper, excess`.
 #[pyfunction]
-#[pyo3(signature = (series, *, level = 95.0, horizon = None, windows = 4, model = "auto".to_string(), season_lengths = None, step = None, missing = "interpolate".to_string(), combine = "error".to_string()))]
+#[pyo3(signature = (series, *, level = 95.0, horizon = None, windows = 4, model = "auto", season_lengths = None, step = None, missing = "interpolate", combine = "error"))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn anomalies(
     py: Python<'_>,
@@ -155,22 +155,22 @@ pub(crate) fn anomalies(
     level: f64,
     horizon: Option<usize>,
     windows: usize,
-    model: String,
+    model: &str,
     season_lengths: Option<Vec<usize>>,
     step: Option<String>,
-    missing: String,
-    combine: String,
+    missing: &str,
+    combine: &str,
 ) -> PyResult<ArrowStream> {
     let frame = series_frame(py, series, "series")?;
     let horizon = horizon
         .or_else(|| season_lengths.as_ref().and_then(|s| s.first().copied()))
         .unwrap_or(24);
     let spec = Spec {
-        models: vec![model],
+        models: vec![model.to_string()],
         seasons: season_lengths,
         step,
-        missing,
-        combine,
+        missing: missing.to_string(),
+        combine: combine.to_string(),
     };
     let found = run(py, move || {
         let params = spec.params(horizon, &[level], Some(windows), |auto| {
@@ -184,28 +184,28 @@ pub(crate) fn anomalies(
 /// `sample_paths(series, horizon, n_paths, *, model, seed, season_lengths, step, missing,
 /// combine, non_negative)` -> `unique_id, path, ds, y`.
 #[pyfunction]
-#[pyo3(signature = (series, horizon, n_paths, *, model = "auto".to_string(), seed = 0, season_lengths = None, step = None, missing = "interpolate".to_string(), combine = "error".to_string(), non_negative = false))]
+#[pyo3(signature = (series, horizon, n_paths, *, model = "auto", seed = 0, season_lengths = None, step = None, missing = "interpolate", combine = "error", non_negative = false))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn sample_paths(
     py: Python<'_>,
     series: &Bound<'_, PyAny>,
     horizon: usize,
     n_paths: usize,
-    model: String,
+    model: &str,
     seed: u64,
     season_lengths: Option<Vec<usize>>,
     step: Option<String>,
-    missing: String,
-    combine: String,
+    missing: &str,
+    combine: &str,
     non_negative: bool,
 ) -> PyResult<ArrowStream> {
     let frame = series_frame(py, series, "series")?;
     let spec = Spec {
-        models: vec![model],
+        models: vec![model.to_string()],
         seasons: season_lengths,
         step,
-        missing,
-        combine,
+        missing: missing.to_string(),
+        combine: combine.to_string(),
     };
     let paths = run(py, move || {
         if n_paths == 0 {
@@ -225,7 +225,7 @@ pub(crate) fn sample_paths(
 /// `fan_chart(history, forecasts, *, changepoints, unique_id, format, last, title)` -> SVG
 /// or PNG bytes.
 #[pyfunction]
-#[pyo3(signature = (history, forecasts, *, changepoints = None, unique_id = None, format = "svg".to_string(), last = None, title = None))]
+#[pyo3(signature = (history, forecasts, *, changepoints = None, unique_id = None, format = "svg", last = None, title = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn fan_chart<'py>(
     py: Python<'py>,
@@ -233,7 +233,7 @@ pub(crate) fn fan_chart<'py>(
     forecasts: &Bound<'py, PyAny>,
     changepoints: Option<&Bound<'py, PyAny>>,
     unique_id: Option<String>,
-    format: String,
+    format: &str,
     last: Option<usize>,
     title: Option<String>,
 ) -> PyResult<Bound<'py, PyBytes>> {
@@ -242,8 +242,9 @@ pub(crate) fn fan_chart<'py>(
     let changepoints = changepoints
         .map(|frame| series_frame(py, frame, "changepoints"))
         .transpose()?;
+    let extension = format!("chart.{format}");
     let bytes = run(py, move || {
-        let format = ChartFormat::from_path(format!("chart.{format}"))?;
+        let format = ChartFormat::from_path(extension)?;
         let data = fan_chart_data(
             &history,
             &forecasts,
