@@ -29,6 +29,11 @@ use super::series::{default_seasons, parse_step, Combine, Missing, TimeSeries};
 use super::theta::ThetaParams;
 use crate::error::{Error, Result};
 
+/// Simulated paths behind the regression model's own intervals when chosen by name. Auto
+/// mode's intervals are conformal, so the paths only score the backtest windows; 300 keep the
+/// 95 % quantile within about a percent of 1,000 paths at a third of the cost.
+const REGRESSION_PATHS: usize = 300;
+
 /// Every name [`NamedModel::parse`] accepts, `auto` first.
 pub const MODEL_NAMES: [&str; 8] = [
     "auto",
@@ -145,7 +150,7 @@ impl NamedModel {
             (ModelKind::Mstl, _) => Box::new(ThetaParams::auto()),
             (ModelKind::Theta, Some(m)) => Box::new(ThetaParams::auto().season_length(m)),
             (ModelKind::Theta, None) => Box::new(ThetaParams::auto()),
-            (ModelKind::Regression, _) => Box::new(RegressionParams::default()),
+            (ModelKind::Regression, _) => Box::new(RegressionParams::default().n_paths(REGRESSION_PATHS)),
         }
     }
 }
