@@ -150,7 +150,9 @@ impl NamedModel {
             (ModelKind::Mstl, _) => Box::new(ThetaParams::auto()),
             (ModelKind::Theta, Some(m)) => Box::new(ThetaParams::auto().season_length(m)),
             (ModelKind::Theta, None) => Box::new(ThetaParams::auto()),
-            (ModelKind::Regression, _) => Box::new(RegressionParams::default().n_paths(REGRESSION_PATHS)),
+            (ModelKind::Regression, _) => {
+                Box::new(RegressionParams::default().n_paths(REGRESSION_PATHS))
+            }
         }
     }
 }

@@ -477,7 +477,13 @@ impl AutoParams {
     /// [`Error::Parameter`] for bad parameters, or when no candidate (nor the fallback) can
     /// fit the series (e.g. missing values kept as `NaN`).
     pub fn fit(&self, series: &TimeSeries) -> Result<FittedAuto> {
-        let evaluation = self.evaluate(series)?;
+        // Conformal intervals come from the backtest's errors alone, so the candidates'
+        // own intervals need not be computed in the backtest (simulated intervals are most
+        // of the cost of ETS and the regression model).
+        let evaluation = match self.intervals {
+            IntervalMethod::Conformal => self.clone().levels(&[]).evaluate(series)?,
+            IntervalMethod::Native => self.evaluate(series)?,
+        };
         self.fit_evaluated(series, evaluation)
     }
 

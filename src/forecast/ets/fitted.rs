@@ -193,6 +193,14 @@ impl Fitted for FittedEts {
                 .collect();
             return Ok(Forecast::gaussian(ds, mean, &sd, &levels));
         }
+        if levels.is_empty() {
+            // A point forecast only (backtests that score points): no paths to simulate.
+            return Ok(Forecast {
+                ds,
+                mean,
+                intervals: Vec::new(),
+            });
+        }
         let paths = self.paths(horizon, INTERVAL_PATHS, INTERVAL_SEED, &mean);
         let mut intervals: Vec<Interval> = levels
             .iter()

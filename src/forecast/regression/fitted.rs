@@ -195,6 +195,14 @@ impl Fitted for FittedRegression {
         let levels = check_levels(levels)?;
         let ds = self.series.future_timestamps(horizon);
         let mean = self.components_at(&ds).yhat;
+        if levels.is_empty() {
+            // A point forecast only (backtests that score points): no paths to simulate.
+            return Ok(Forecast {
+                ds,
+                mean,
+                intervals: Vec::new(),
+            });
+        }
         let paths = self.simulate(&ds, &mean, self.params.n_paths, self.params.seed);
         let mut forecast = uncertainty::quantile_forecast(ds, mean, &paths, &levels);
         forecast.enforce_nesting();
