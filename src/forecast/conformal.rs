@@ -474,6 +474,42 @@ mod tests {
     use crate::forecast::series::HOUR_US;
     use crate::forecast::BaselineParams;
 
+    #[test]
+    fn pooled_levels_differ_with_three_windows() {
+        // Three windows of 24 steps whose errors grow with the step: the pooled scores give
+        // distinct 80 % and 95 % radii (the per-step method would give the largest error for
+        // both), and the radius grows with the step's scale.
+        let errors: Vec<Vec<f64>> = (0..3)
+            .map(|w| {
+                (0..24)
+                    .map(|h| {
+                        let sign = if (w + h) % 2 == 0 { 1.0 } else { -1.0 };
+                        sign * (1.0 + h as f64 / 8.0) * (0.5 + ((w * 24 + h) % 7) as f64 / 7.0)
+                    })
+                    .collect()
+            })
+            .collect();
+        let inner = BaselineParams::naive()
+            .fit(&TimeSeries::hourly(vec![1.0, 2.0]).unwrap())
+            .unwrap();
+        let f = FittedConformal::from_errors(
+            Box::new(inner),
+            errors.clone(),
+            ConformalMethod::Pooled,
+            true,
+        )
+        .unwrap();
+        assert!(f.radius(12, 80.0) < f.radius(12, 95.0));
+        assert!(f.radius(2, 95.0) < f.radius(23, 95.0));
+        // 72 scores: the 95 % radius covers at least 95 % of the calibration errors.
+        let covered = errors
+            .iter()
+            .flat_map(|w| w.iter().enumerate())
+            .filter(|(h, e)| e.abs() <= f.radius(h + 1, 95.0) + 1e-12)
+            .count();
+        assert!(covered as f64 >= 0.95 * 72.0, "{covered} of 72");
+    }
+
     fn series() -> TimeSeries {
         TimeSeries::new(START, HOUR_US, SERIES.to_vec()).unwrap()
     }
