@@ -108,8 +108,9 @@ class ForecastResult:
 
     Attributes:
         forecasts: ``unique_id, ds, yhat, yhat_lower_<level>, yhat_upper_<level>`` per level.
-        models: per series ``unique_id, model, n_obs, status, error``: the model chosen (or
-            fitted) and, for a series that failed, why. Other series are unaffected.
+        models: per series ``unique_id, model, spec, n_obs, status, error``: the model
+            chosen, what was fitted (``spec``, e.g. ``Conformal(ETS(M,Ad,M))``) and, for a
+            series that failed, why. Other series are unaffected.
         history: each series as the model saw it (``unique_id, ds, y``), on its regular
             grid after combining duplicate slots and filling missing values.
         changepoints: ``unique_id, ds``: trend changepoints of the chosen models.

@@ -70,6 +70,11 @@ def test_every_named_model_forecasts(series: pl.DataFrame, model: str) -> None:
     assert result.forecasts.height == 48
     assert result.forecasts["yhat"].is_finite().all()
     assert (result.models["status"] == "ok").all(), result.models
+    # The named model is the one used (seasonal naive is scored beside it, not swapped in).
+    prefix = {"naive": "Naive", "seasonal_naive": "SeasonalNaive", "drift": "Drift", "ets": "ETS",
+              "mstl": "MSTL", "theta": "Theta", "regression": "Regression"}[model]
+    used = result.models["model"].to_list()
+    assert all(name.lower().startswith(prefix.lower()) or name == model for name in used), used
 
 
 def test_non_negative_and_cap() -> None:

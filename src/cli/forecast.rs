@@ -92,7 +92,7 @@ pub struct ForecastArgs {
     /// default: print.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Write the model chosen per series (`unique_id, model, n_obs, status, error`).
+    /// Write the model chosen per series (`unique_id, model, spec, n_obs, status, error`).
     #[arg(long)]
     models_output: Option<PathBuf>,
     /// Clamp forecasts and intervals at 0 (cost and load are never negative).

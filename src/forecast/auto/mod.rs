@@ -233,7 +233,8 @@ impl Evaluation {
 
 impl AutoParams {
     /// The candidate models (default: [`candidates`] of the series' seasons). The baseline is
-    /// added if missing.
+    /// added if missing, scored for comparison, and chosen only when none of these models can
+    /// be backtested.
     pub fn models(mut self, models: Vec<Box<dyn Model>>) -> Self {
         self.models = Some(models.into_iter().map(Arc::from).collect());
         self
@@ -344,6 +345,11 @@ impl AutoParams {
             Some(m) => m.clone(),
             None => candidates(&seasons).into_iter().map(Arc::from).collect(),
         };
+        // The baseline is always scored. When the user listed the models and the baseline
+        // is not among them, it is scored for comparison only: it is chosen only if none of
+        // the listed models could be backtested (`model = "ets"` must give ETS).
+        let baseline_for_comparison_only =
+            self.models.is_some() && !models.iter().any(|m| m.name() == baseline);
         if !models.iter().any(|m| m.name() == baseline) {
             models.push(Arc::new(baseline_model));
         }
@@ -409,6 +415,9 @@ impl AutoParams {
             .filter(|&i| scores[i].score.is_finite())
             .collect();
         order.sort_by(|&a, &b| scores[a].score.total_cmp(&scores[b].score));
+        if baseline_for_comparison_only && order.iter().any(|&i| !scores[i].baseline) {
+            order.retain(|&i| !scores[i].baseline);
+        }
         if order.is_empty() {
             let reason = scores
                 .iter()
@@ -628,6 +637,11 @@ impl FittedAuto {
             EnsembleCombine::Mean => "Mean",
         };
         format!("{how}({})", self.chosen.join(", "))
+    }
+    /// The fitted model's own description, with what was estimated on the whole series
+    /// (`Conformal(ETS(M,Ad,M))`, `Conformal(MSTL(24,168)+Theta(OTM))`).
+    pub fn fitted_name(&self) -> String {
+        self.model.name()
     }
     /// The names of the chosen models (one unless an ensemble).
     pub fn chosen(&self) -> &[String] {

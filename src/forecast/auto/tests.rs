@@ -124,3 +124,20 @@ fn option_spellings_parse() {
     );
     assert!(IntervalMethod::parse("gaussian").is_err());
 }
+
+#[test]
+fn a_listed_model_is_kept_even_when_the_baseline_scores_better() {
+    // A strong daily cycle: seasonal naive (the baseline, added for comparison) beats naive,
+    // but the user asked for naive, so naive is chosen and the baseline is only scored.
+    let y = hourly((0..24 * 10).map(|t| 10.0 * ((t % 24) as f64)).collect());
+    let f = AutoParams::default()
+        .models(vec![Box::new(BaselineParams::naive())])
+        .horizon(24)
+        .fit(&y)
+        .unwrap();
+    assert_eq!(f.chosen_model(), "Naive");
+    let base = f.baseline_score().unwrap();
+    assert!(!base.chosen);
+    let naive = f.scores().iter().find(|s| s.model == "Naive").unwrap();
+    assert!(base.score < naive.score);
+}

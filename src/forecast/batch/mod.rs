@@ -25,7 +25,7 @@
 //! Output column names are part of the API: `forecasts` has `unique_id, ds, yhat,
 //! yhat_lower_<level>, yhat_upper_<level>, ...` (levels ascending, formatted `80`, `95`,
 //! `99.5`; `ds` as `Datetime(us, UTC)`; `unique_id` of the input's type); `models` has
-//! `unique_id, model, n_obs, status, error` (`status` is `ok`, `fallback` (no backtest was
+//! `unique_id, model, spec, n_obs, status, error` (`status` is `ok`, `fallback` (no backtest was
 //! possible: `error` says why and the baseline was used) or `error`; `n_obs` counts input rows);
 //! `paths` has `unique_id, path, ds, y`.
 
@@ -215,7 +215,8 @@ impl BatchParams {
 pub struct BatchForecast {
     /// `unique_id, ds, yhat, yhat_lower_<level>, yhat_upper_<level>, ...`.
     pub forecasts: DataFrame,
-    /// `unique_id, model, n_obs, status, error`: one row per series.
+    /// `unique_id, model, spec, n_obs, status, error`: one row per series (`model` is the
+    /// candidate chosen, `spec` what was fitted, e.g. `Conformal(ETS(M,Ad,M))`).
     pub models: DataFrame,
     /// `unique_id, path, ds, y` when paths were asked for.
     pub paths: Option<DataFrame>,
@@ -229,6 +230,7 @@ pub struct BatchForecast {
 /// One series' outcome.
 struct Outcome {
     model: Option<String>,
+    spec: Option<String>,
     n_obs: usize,
     status: &'static str,
     error: Option<String>,
@@ -248,6 +250,7 @@ fn fit_one(
 ) -> Outcome {
     let mut out = Outcome {
         model: None,
+        spec: None,
         n_obs: raw.ds.len(),
         status: "error",
         error: None,
@@ -303,6 +306,7 @@ fn fit_one(
     match result {
         Ok((fitted, forecast, paths, series)) => {
             out.model = Some(fitted.chosen_model());
+            out.spec = Some(fitted.fitted_name());
             out.changepoints = fitted.changepoints();
             out.history = Some(series);
             out.status = match fitted.selection() {
@@ -388,6 +392,10 @@ pub fn forecast_frame(df: &DataFrame, params: &BatchParams) -> Result<BatchForec
             Column::new(
                 "model".into(),
                 outcomes.iter().map(|o| o.model.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "spec".into(),
+                outcomes.iter().map(|o| o.spec.clone()).collect::<Vec<_>>(),
             ),
             Column::new(
                 "n_obs".into(),

@@ -123,7 +123,10 @@ fn forecast_columns_types_and_failures() {
     assert_eq!(first_ds, T0 + 24 * 8 * HOUR_US);
     // Sorted ids: "bad" (failed, no rows), "db", "web".
     let m = &out.models;
-    assert_eq!(names(m), ["unique_id", "model", "n_obs", "status", "error"]);
+    assert_eq!(
+        names(m),
+        ["unique_id", "model", "spec", "n_obs", "status", "error"]
+    );
     let status: Vec<&str> = m
         .column("status")
         .unwrap()
