@@ -230,16 +230,12 @@ pub struct BacktestArgs {
 /// summary per model.
 pub fn run_backtest(args: BacktestArgs) -> Result<()> {
     let history = args.series.read()?;
-    let default_windows = args.series.windows.is_none();
     let params = args.series.params(args.horizon, &args.levels, |auto| {
-        let mut auto = auto.horizon(args.horizon);
-        if let Some(step) = args.step_size {
-            auto = auto.step(step);
+        let auto = auto.horizon(args.horizon);
+        match args.step_size {
+            Some(step) => auto.step(step),
+            None => auto,
         }
-        if default_windows {
-            auto = auto.windows(3);
-        }
-        auto
     })?;
     let spinner = spinner("backtesting".to_string());
     let result = backtest_frame(&history, &params);
