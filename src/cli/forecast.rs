@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use capcast::chart::{ChartFormat, FanChart};
-use capcast::forecast::registry::batch_params;
+use capcast::forecast::registry::BatchSpec;
 use capcast::forecast::{
     anomalies, backtest_frame, forecast_frame, AutoParams, BatchParams, IntervalMethod,
 };
@@ -43,10 +43,6 @@ pub struct SeriesFlags {
 }
 
 impl SeriesFlags {
-    fn seasons(&self) -> Option<Vec<usize>> {
-        (!self.seasons.is_empty()).then(|| self.seasons.clone())
-    }
-
     /// The batch parameters these flags mean, for this horizon and these levels; `tweak`
     /// adjusts the model-choice parameters.
     fn params(
@@ -55,18 +51,15 @@ impl SeriesFlags {
         levels: &[f64],
         tweak: impl FnOnce(AutoParams) -> AutoParams,
     ) -> Result<BatchParams> {
-        let params = batch_params(
-            horizon,
-            levels,
-            &self.models,
-            self.seasons(),
-            self.step.as_deref(),
-            &self.missing,
-            &self.combine,
-            self.windows,
-        )?;
-        let auto = tweak(params.auto_settings().clone());
-        Ok(params.auto(auto))
+        BatchSpec {
+            models: self.models.clone(),
+            seasons: (!self.seasons.is_empty()).then(|| self.seasons.clone()),
+            step: self.step.clone(),
+            missing: self.missing.clone(),
+            combine: self.combine.clone(),
+            windows: self.windows,
+        }
+        .params(horizon, levels, tweak)
     }
 
     fn read(&self) -> Result<DataFrame> {

@@ -205,44 +205,57 @@ pub fn models_by_name(
         .map(Some)
 }
 
-/// The batch parameters that users' spellings mean (the command line and Python share this):
-/// `models` by name (`auto` or a list), seasons in steps (`None`: from each series' step), the
-/// grid step as text (`1h`), the missing-value and combine policies by name, and the number of
-/// backtest windows (`None`: the default).
-///
-/// # Errors
-/// [`Error::Parameter`] for an unknown name or spelling.
-#[allow(clippy::too_many_arguments)]
-pub fn batch_params(
-    horizon: usize,
-    levels: &[f64],
-    models: &[String],
-    seasons: Option<Vec<usize>>,
-    step: Option<&str>,
-    missing: &str,
-    combine: &str,
-    windows: Option<usize>,
-) -> Result<BatchParams> {
-    let mut auto = AutoParams::default().levels(levels);
-    if let Some(seasons) = &seasons {
-        auto = auto.season_lengths(seasons);
+/// How series are read and which models run, as users spell it on the command line and in
+/// Python (both build their batch parameters here, so their messages are identical).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchSpec {
+    /// Model names: `auto` or a list (see [`MODEL_NAMES`]).
+    pub models: Vec<String>,
+    /// Seasons in steps (`None`: from each series' step).
+    pub seasons: Option<Vec<usize>>,
+    /// The grid step as text (`1h`; `None`: inferred per series).
+    pub step: Option<String>,
+    /// The missing-value policy by name ([`Missing::parse`]).
+    pub missing: String,
+    /// The duplicate-slot policy by name ([`Combine::parse`]).
+    pub combine: String,
+    /// Backtest windows of auto mode (`None`: its default).
+    pub windows: Option<usize>,
+}
+
+impl BatchSpec {
+    /// The batch parameters for this horizon and these levels; `tweak` adjusts the
+    /// model-choice parameters (ensemble, interval method, backtest horizon, ...).
+    ///
+    /// # Errors
+    /// [`Error::Parameter`] for an unknown name or spelling.
+    pub fn params(
+        &self,
+        horizon: usize,
+        levels: &[f64],
+        tweak: impl FnOnce(AutoParams) -> AutoParams,
+    ) -> Result<BatchParams> {
+        let mut auto = AutoParams::default().levels(levels);
+        if let Some(seasons) = &self.seasons {
+            auto = auto.season_lengths(seasons);
+        }
+        if let Some(models) = models_by_name(&self.models, self.seasons.clone())? {
+            auto = auto.models(models);
+        }
+        if let Some(windows) = self.windows {
+            auto = auto.windows(windows);
+        }
+        let mut params = BatchParams::default()
+            .horizon(horizon)
+            .levels(levels)
+            .missing(Missing::parse(&self.missing)?)
+            .combine(Combine::parse(&self.combine)?)
+            .auto(tweak(auto));
+        if let Some(step) = &self.step {
+            params = params.step(parse_step(step)?);
+        }
+        Ok(params)
     }
-    if let Some(models) = models_by_name(models, seasons)? {
-        auto = auto.models(models);
-    }
-    if let Some(windows) = windows {
-        auto = auto.windows(windows);
-    }
-    let mut params = BatchParams::default()
-        .horizon(horizon)
-        .levels(levels)
-        .missing(Missing::parse(missing)?)
-        .combine(Combine::parse(combine)?)
-        .auto(auto);
-    if let Some(step) = step {
-        params = params.step(parse_step(step)?);
-    }
-    Ok(params)
 }
 
 #[cfg(test)]

@@ -109,6 +109,12 @@ pub(crate) fn export_frame(mut frame: DataFrame) -> ArrowArrayStream {
     )
 }
 
+/// Reads a frame argument named `what`, with the GIL held (the producer may be Python code)
+/// and panics caught ([`super::errors::run_attached`]).
+pub(crate) fn frame_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &str) -> PyResult<DataFrame> {
+    run_attached(py, || frame_from_py(obj, what))
+}
+
 /// Imports a frame from any object implementing `__arrow_c_stream__`. `what` names the argument
 /// in error messages. Datetime columns in nanoseconds or milliseconds (pandas, pyarrow) are cast
 /// to microseconds, capcast's one time unit.

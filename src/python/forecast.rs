@@ -1,55 +1,36 @@
 //! Bindings of the forecasting functions: `forecast`, `backtest`, `anomalies`,
 //! `sample_paths` and `fan_chart`. Parameters arrive as the names Python users write
 //! (`model="mstl"`, `missing="zero"`) and are parsed by the same function the command line
-//! uses ([`crate::forecast::registry::batch_params`]), so messages are identical.
+//! uses ([`crate::forecast::registry::BatchSpec`]), so messages are identical.
 
-use polars::prelude::*;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use super::arrow::{frame_from_py, ArrowStream};
-use super::errors::{run, run_attached};
+use super::arrow::{frame_arg, ArrowStream};
+use super::errors::run;
 use crate::chart::frames::fan_chart_data;
 use crate::chart::{ChartFormat, FanChart};
-use crate::error::Result;
-use crate::forecast::registry::batch_params;
-use crate::forecast::{anomalies as find_anomalies, backtest_frame, forecast_frame, BatchParams};
-use crate::forecast::{AutoParams, IntervalMethod};
+use crate::forecast::registry::BatchSpec;
+use crate::forecast::{
+    anomalies as find_anomalies, backtest_frame, forecast_frame, IntervalMethod,
+};
 
-/// Reads the series argument (with the GIL held: the producer may be Python code).
-fn series_frame(py: Python<'_>, series: &Bound<'_, PyAny>, name: &str) -> PyResult<DataFrame> {
-    run_attached(py, || frame_from_py(series, name))
-}
-
-/// The names shared by every function: how series are read and which models run.
-struct Spec {
+/// What the keyword arguments shared by every function mean.
+fn spec(
     models: Vec<String>,
     seasons: Option<Vec<usize>>,
     step: Option<String>,
-    missing: String,
-    combine: String,
-}
-
-impl Spec {
-    fn params(
-        &self,
-        horizon: usize,
-        levels: &[f64],
-        windows: Option<usize>,
-        tweak: impl FnOnce(AutoParams) -> AutoParams,
-    ) -> Result<BatchParams> {
-        let params = batch_params(
-            horizon,
-            levels,
-            &self.models,
-            self.seasons.clone(),
-            self.step.as_deref(),
-            &self.missing,
-            &self.combine,
-            windows,
-        )?;
-        let auto = tweak(params.auto_settings().clone());
-        Ok(params.auto(auto))
+    missing: &str,
+    combine: &str,
+    windows: Option<usize>,
+) -> BatchSpec {
+    BatchSpec {
+        models,
+        seasons,
+        step,
+        missing: missing.to_string(),
+        combine: combine.to_string(),
+        windows,
     }
 }
 
@@ -73,17 +54,18 @@ pub(crate) fn forecast(
     conformal: Option<bool>,
     ensemble: usize,
 ) -> PyResult<(ArrowStream, ArrowStream, ArrowStream, ArrowStream)> {
-    let frame = series_frame(py, series, "series")?;
-    let spec = Spec {
-        models: vec![model.to_string()],
-        seasons: season_lengths,
+    let frame = frame_arg(py, series, "series")?;
+    let spec = spec(
+        vec![model.to_string()],
+        season_lengths,
         step,
-        missing: missing.to_string(),
-        combine: combine.to_string(),
-    };
+        missing,
+        combine,
+        None,
+    );
     let result = run(py, move || {
         let mut params = spec
-            .params(horizon, &levels, None, |auto| {
+            .params(horizon, &levels, |auto| {
                 let auto = auto.ensemble(ensemble.max(1));
                 match conformal {
                     Some(false) => auto.intervals(IntervalMethod::Native),
@@ -122,16 +104,17 @@ pub(crate) fn backtest(
     missing: &str,
     combine: &str,
 ) -> PyResult<(ArrowStream, ArrowStream)> {
-    let frame = series_frame(py, series, "series")?;
-    let spec = Spec {
+    let frame = frame_arg(py, series, "series")?;
+    let spec = spec(
         models,
-        seasons: season_lengths,
+        season_lengths,
         step,
-        missing: missing.to_string(),
-        combine: combine.to_string(),
-    };
+        missing,
+        combine,
+        Some(windows),
+    );
     let (per_series, summary) = run(py, move || {
-        let params = spec.params(horizon, &levels, Some(windows), |auto| {
+        let params = spec.params(horizon, &levels, |auto| {
             let auto = auto.horizon(horizon);
             match step_size {
                 Some(s) => auto.step(s),
@@ -161,21 +144,20 @@ pub(crate) fn anomalies(
     missing: &str,
     combine: &str,
 ) -> PyResult<ArrowStream> {
-    let frame = series_frame(py, series, "series")?;
+    let frame = frame_arg(py, series, "series")?;
     let horizon = horizon
         .or_else(|| season_lengths.as_ref().and_then(|s| s.first().copied()))
         .unwrap_or(24);
-    let spec = Spec {
-        models: vec![model.to_string()],
-        seasons: season_lengths,
+    let spec = spec(
+        vec![model.to_string()],
+        season_lengths,
         step,
-        missing: missing.to_string(),
-        combine: combine.to_string(),
-    };
+        missing,
+        combine,
+        Some(windows),
+    );
     let found = run(py, move || {
-        let params = spec.params(horizon, &[level], Some(windows), |auto| {
-            auto.horizon(horizon)
-        })?;
+        let params = spec.params(horizon, &[level], |auto| auto.horizon(horizon))?;
         find_anomalies(&frame, &params, level)
     })?;
     Ok(ArrowStream::new(found))
@@ -199,20 +181,21 @@ pub(crate) fn sample_paths(
     combine: &str,
     non_negative: bool,
 ) -> PyResult<ArrowStream> {
-    let frame = series_frame(py, series, "series")?;
-    let spec = Spec {
-        models: vec![model.to_string()],
-        seasons: season_lengths,
+    let frame = frame_arg(py, series, "series")?;
+    let spec = spec(
+        vec![model.to_string()],
+        season_lengths,
         step,
-        missing: missing.to_string(),
-        combine: combine.to_string(),
-    };
+        missing,
+        combine,
+        None,
+    );
     let paths = run(py, move || {
         if n_paths == 0 {
             return Err(crate::Error::parameter("n_paths", "must be at least 1"));
         }
         let params = spec
-            .params(horizon, &[80.0, 95.0], None, |auto| auto)?
+            .params(horizon, &[80.0, 95.0], |auto| auto)?
             .paths(n_paths)
             .seed(seed)
             .non_negative(non_negative);
@@ -237,10 +220,10 @@ pub(crate) fn fan_chart<'py>(
     last: Option<usize>,
     title: Option<String>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let history = series_frame(py, history, "history")?;
-    let forecasts = series_frame(py, forecasts, "forecasts")?;
+    let history = frame_arg(py, history, "history")?;
+    let forecasts = frame_arg(py, forecasts, "forecasts")?;
     let changepoints = changepoints
-        .map(|frame| series_frame(py, frame, "changepoints"))
+        .map(|frame| frame_arg(py, frame, "changepoints"))
         .transpose()?;
     let extension = format!("chart.{format}");
     let bytes = run(py, move || {

@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use polars::prelude::*;
 use pyo3::prelude::*;
 
-use super::arrow::{frame_from_py, ArrowStream};
-use super::errors::{run, run_attached};
+use super::arrow::{frame_arg, ArrowStream};
+use super::errors::run;
 use crate::error::{Error, Result};
 use crate::series::{CostColumn, Frequency, GapFill, Measure, QuantityColumn, SeriesParams};
 
@@ -42,11 +42,6 @@ fn window(name: &str, (start, end): &(String, String)) -> Result<(DateTime<Utc>,
     Ok((instant(name, start)?, instant(name, end)?))
 }
 
-/// Reads the frame argument (with the GIL held: the producer may be Python code).
-fn costs_frame(py: Python<'_>, costs: &Bound<'_, PyAny>) -> PyResult<DataFrame> {
-    run_attached(py, || frame_from_py(costs, "costs"))
-}
-
 /// `aggregate(costs, *, dimensions, freq, cost, usage, gap_fill, spread, start, end, filters)`
 /// -> `unique_id, <dimensions>, ds, y`.
 #[pyfunction]
@@ -65,7 +60,7 @@ pub(crate) fn aggregate(
     end: Option<String>,
     filters: Option<BTreeMap<String, Vec<String>>>,
 ) -> PyResult<ArrowStream> {
-    let frame = costs_frame(py, costs)?;
+    let frame = frame_arg(py, costs, "costs")?;
     let (freq, cost, gap_fill) = (freq.to_string(), cost.to_string(), gap_fill.to_string());
     let series = run(py, move || {
         let measure = match usage {
@@ -105,7 +100,7 @@ pub(crate) fn tag_coverage(
     by: Vec<String>,
     cost: &str,
 ) -> PyResult<ArrowStream> {
-    let frame = costs_frame(py, costs)?;
+    let frame = frame_arg(py, costs, "costs")?;
     let cost = cost.to_string();
     let coverage = run(py, move || {
         let by: Vec<&str> = by.iter().map(String::as_str).collect();
@@ -127,7 +122,7 @@ pub(crate) fn top_movers(
     n: usize,
     cost: &str,
 ) -> PyResult<ArrowStream> {
-    let frame = costs_frame(py, costs)?;
+    let frame = frame_arg(py, costs, "costs")?;
     let cost = cost.to_string();
     let movers = run(py, move || {
         let dimensions: Vec<&str> = dimensions.iter().map(String::as_str).collect();
