@@ -35,18 +35,6 @@ __all__ = [
     "sample_paths",
 ]
 
-#: Model names ``model=`` accepts (``auto`` chooses per series by backtest error).
-MODELS = (
-    "auto",
-    "naive",
-    "seasonal_naive",
-    "drift",
-    "ets",
-    "mstl",
-    "theta",
-    "regression",
-)
-
 
 class Chart:
     """A rendered chart (SVG or PNG). Notebooks display it inline; :meth:`save` writes it."""

@@ -43,6 +43,8 @@ pub mod registry;
 pub mod regression;
 pub mod series;
 pub mod stl;
+#[cfg(test)]
+mod testdata;
 pub mod theta;
 
 pub use auto::{
