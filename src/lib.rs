@@ -34,6 +34,7 @@ pub mod error;
 pub mod forecast;
 pub mod generate;
 pub mod ingest;
+pub mod optimize;
 pub mod series;
 
 #[cfg(feature = "python")]
