@@ -15,6 +15,7 @@
 //! - [`series`]: aggregation of billing rows into `unique_id, ds, y` series.
 //! - [`generate`]: the seeded generator of the bundled sample data.
 //! - [`chart`]: forecast fan charts and bar charts as SVG or PNG.
+//! - [`plan`]: capacity runway, required instances, Erlang C sizing, budgets and SLO burn rates.
 //!
 //! ```no_run
 //! use capcast::ingest::{read_billing, BillingOptions};
@@ -35,6 +36,7 @@ pub mod forecast;
 pub mod generate;
 pub mod ingest;
 pub mod optimize;
+pub mod plan;
 pub mod series;
 
 #[cfg(feature = "python")]
