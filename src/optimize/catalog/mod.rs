@@ -4,8 +4,33 @@
 //!
 //! A [`Catalog`] is a list of [`Instance`]s, each priced in one region. Rightsizing picks the
 //! cheapest instance that fits; the commitment optimizer reads the [`Offer`]s.
+//!
+//! Where catalogs come from:
+//! - [`Catalog::bundled`]: the default catalog embedded in the binary (`data/catalog/`, sources
+//!   and dates in its README).
+//! - [`load_catalog`]: any file users download, format detected: the AWS Price List bulk offer
+//!   file for EC2 ([`aws`], JSON or CSV), the AWS Savings Plans offer file
+//!   ([`aws_savings_plans`]), Azure Retail Prices API pages ([`azure`]), the GCP Cloud Billing
+//!   Catalog SKU list ([`gcp`]), or a plain CSV ([`plain`]).
+//! - [`Catalog::merge`] joins catalogs; [`CatalogFilter`] narrows one; [`Catalog::to_frame`] and
+//!   [`Catalog::offers_frame`] show one as polars frames.
+
+pub mod aws;
+pub mod aws_savings_plans;
+pub mod azure;
+mod detect;
+mod frame;
+pub mod gcp;
+pub mod plain;
+mod shapes;
+
+pub use detect::{load_catalog, load_catalogs};
+pub use frame::CatalogFilter;
+pub use shapes::{gcp_machine_shape, MachineShape};
 
 use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
 
 /// A cloud provider, as FOCUS names it in `ProviderName` (lower-case here).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -152,3 +177,230 @@ impl Catalog {
             .filter(move |instance| instance.provider == provider && instance.region == region)
     }
 }
+
+impl Provider {
+    /// The lower-case name used in files and on the command line (`aws`, `azure`, `gcp`,
+    /// `other`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::Aws => "aws",
+            Provider::Azure => "azure",
+            Provider::Gcp => "gcp",
+            Provider::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Provider {
+    type Err = String;
+    /// Accepts the lower-case names and the FOCUS `ProviderName` spellings (`AWS`, `Amazon Web
+    /// Services`, `Microsoft`, `Azure`, `Google Cloud`, `GCP`), case-insensitively.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "aws" | "amazon web services" | "amazon" => Ok(Provider::Aws),
+            "azure" | "microsoft" | "microsoft azure" => Ok(Provider::Azure),
+            "gcp" | "google cloud" | "google" | "google cloud platform" => Ok(Provider::Gcp),
+            "other" => Ok(Provider::Other),
+            _ => Err("expected aws, azure, gcp or other".into()),
+        }
+    }
+}
+
+impl Architecture {
+    /// The name used in files (`x86_64`, `arm64`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Architecture::X86_64 => "x86_64",
+            Architecture::Arm64 => "arm64",
+        }
+    }
+}
+
+impl FromStr for Architecture {
+    type Err = String;
+    /// Accepts `x86_64`, `x86`, `amd64`, `64-bit` (AWS's word for x86) and `arm64`, `arm`,
+    /// `aarch64`, `arm64_mac`, case-insensitively.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "x86_64" | "x86" | "amd64" | "x64" | "64-bit" | "i386" => Ok(Architecture::X86_64),
+            "arm64" | "arm" | "aarch64" | "arm64_mac" => Ok(Architecture::Arm64),
+            _ => Err("expected x86_64 or arm64".into()),
+        }
+    }
+}
+
+impl OfferKind {
+    /// The snake_case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferKind::ReservedStandard => "reserved_standard",
+            OfferKind::ReservedConvertible => "reserved_convertible",
+            OfferKind::SavingsPlanEc2Instance => "savings_plan_ec2_instance",
+            OfferKind::SavingsPlanCompute => "savings_plan_compute",
+            OfferKind::AzureReservation => "azure_reservation",
+            OfferKind::AzureSavingsPlan => "azure_savings_plan",
+            OfferKind::GcpCommittedUse => "gcp_committed_use",
+        }
+    }
+}
+
+impl FromStr for OfferKind {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        const ALL: [OfferKind; 7] = [
+            OfferKind::ReservedStandard,
+            OfferKind::ReservedConvertible,
+            OfferKind::SavingsPlanEc2Instance,
+            OfferKind::SavingsPlanCompute,
+            OfferKind::AzureReservation,
+            OfferKind::AzureSavingsPlan,
+            OfferKind::GcpCommittedUse,
+        ];
+        let wanted = text.trim().to_ascii_lowercase();
+        ALL.into_iter()
+            .find(|kind| kind.as_str() == wanted)
+            .ok_or_else(|| {
+                let names: Vec<&str> = ALL.iter().map(|kind| kind.as_str()).collect();
+                format!("expected one of {}", names.join(", "))
+            })
+    }
+}
+
+impl Payment {
+    /// The snake_case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Payment::NoUpfront => "no_upfront",
+            Payment::PartialUpfront => "partial_upfront",
+            Payment::AllUpfront => "all_upfront",
+        }
+    }
+}
+
+impl FromStr for Payment {
+    type Err = String;
+    /// Accepts the snake_case names and AWS's `No Upfront`, `Partial Upfront`, `All Upfront`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text
+            .trim()
+            .to_ascii_lowercase()
+            .replace([' ', '-'], "_")
+            .as_str()
+        {
+            "no_upfront" => Ok(Payment::NoUpfront),
+            "partial_upfront" => Ok(Payment::PartialUpfront),
+            "all_upfront" => Ok(Payment::AllUpfront),
+            _ => Err("expected no_upfront, partial_upfront or all_upfront".into()),
+        }
+    }
+}
+
+/// The text of the bundled catalog's instance table (`data/catalog/instances.csv`).
+const BUNDLED_INSTANCES: &str = include_str!("../../../data/catalog/instances.csv");
+/// The text of the bundled catalog's offer table (`data/catalog/offers.csv`).
+const BUNDLED_OFFERS: &str = include_str!("../../../data/catalog/offers.csv");
+
+impl Catalog {
+    /// The default catalog bundled in the binary: common general-purpose, compute- and
+    /// memory-optimized families of AWS, Azure and GCP in at least five regions each, with
+    /// commitment offers. `data/catalog/README.md` states the source and date of every price
+    /// and which offers are derived rather than read from a price list.
+    pub fn bundled() -> crate::Result<Catalog> {
+        let mut catalog = plain::parse(
+            BUNDLED_INSTANCES,
+            Some(BUNDLED_OFFERS),
+            "data/catalog/instances.csv",
+            "data/catalog/offers.csv",
+        )?;
+        catalog.source = "capcast bundled catalog (data/catalog/README.md: apache-libcloud 3.9.1 \
+                          price table of 2025-03-02, opencost AWS reservation offerings; \
+                          offers marked 'derived' follow documented rules)"
+            .into();
+        Ok(catalog)
+    }
+
+    /// Joins `other` into this catalog. An instance present in both (same provider, region
+    /// and type) takes `other`'s shape and on-demand price; its offers are the union, `other`'s
+    /// winning where both have the same kind, term and payment.
+    pub fn merge(mut self, other: Catalog) -> Catalog {
+        let mut index: std::collections::HashMap<(Provider, String, String), usize> = self
+            .instances
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
+                (
+                    (it.provider, it.region.clone(), it.instance_type.clone()),
+                    i,
+                )
+            })
+            .collect();
+        for incoming in other.instances {
+            let key = (
+                incoming.provider,
+                incoming.region.clone(),
+                incoming.instance_type.clone(),
+            );
+            match index.get(&key) {
+                Some(&i) => {
+                    let existing = &mut self.instances[i];
+                    let mut offers = std::mem::take(&mut existing.offers);
+                    for offer in &incoming.offers {
+                        offers.retain(|o| {
+                            (o.kind, o.term_years, o.payment)
+                                != (offer.kind, offer.term_years, offer.payment)
+                        });
+                    }
+                    offers.extend(incoming.offers.iter().cloned());
+                    *existing = Instance { offers, ..incoming };
+                }
+                None => {
+                    index.insert(key, self.instances.len());
+                    self.instances.push(incoming);
+                }
+            }
+        }
+        self.source = match (self.source.is_empty(), other.source.is_empty()) {
+            (true, _) => other.source,
+            (false, true) => self.source,
+            (false, false) => format!("{}; {}", self.source, other.source),
+        };
+        self
+    }
+
+    /// The instances `filter` keeps, as a new catalog.
+    pub fn filter(&self, filter: &CatalogFilter) -> Catalog {
+        Catalog {
+            instances: self
+                .instances
+                .iter()
+                .filter(|instance| filter.keeps(instance))
+                .cloned()
+                .collect(),
+            source: self.source.clone(),
+        }
+    }
+
+    /// The distinct regions of `provider`, sorted.
+    pub fn regions(&self, provider: Provider) -> Vec<String> {
+        let mut regions: Vec<String> = self
+            .instances
+            .iter()
+            .filter(|instance| instance.provider == provider)
+            .map(|instance| instance.region.clone())
+            .collect();
+        regions.sort();
+        regions.dedup();
+        regions
+    }
+}
+
+#[cfg(test)]
+mod format_tests;
+#[cfg(test)]
+mod tests;
