@@ -200,7 +200,7 @@ pub fn load_aws_csv(path: &Path) -> Result<Catalog> {
     };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(text[offset..].as_bytes());
+        .from_reader(&text.as_bytes()[offset..]);
     let headers = reader
         .headers()
         .map_err(|e| Error::data(Position::file(path), e.to_string()))?

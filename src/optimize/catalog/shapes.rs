@@ -179,54 +179,6 @@ pub(super) fn azure_architecture(instance_type: &str) -> Architecture {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_give_family_generation_and_shape() {
-        assert_eq!(
-            family_and_generation(Provider::Aws, "m6i.xlarge"),
-            ("m6i".into(), Some(6))
-        );
-        assert_eq!(
-            family_and_generation(Provider::Azure, "Standard_D4s_v5"),
-            ("Dsv5".into(), Some(5))
-        );
-        assert_eq!(
-            family_and_generation(Provider::Azure, "Standard_D8as_v5"),
-            ("Dasv5".into(), Some(5))
-        );
-        assert_eq!(
-            family_and_generation(Provider::Azure, "Standard_F16s_v2"),
-            ("Fsv2".into(), Some(2))
-        );
-        assert_eq!(
-            family_and_generation(Provider::Azure, "Standard_B2ms"),
-            ("Bs".into(), None)
-        );
-        assert_eq!(
-            family_and_generation(Provider::Gcp, "n2d-highmem-8"),
-            ("n2d-highmem".into(), Some(2))
-        );
-        assert_eq!(aws_architecture("m7g"), Architecture::Arm64);
-        assert_eq!(aws_architecture("m7i"), Architecture::X86_64);
-        assert_eq!(azure_architecture("Standard_D4ps_v5"), Architecture::Arm64);
-        assert_eq!(azure_architecture("Standard_D4s_v5"), Architecture::X86_64);
-        // Google's published shapes: n2-standard-4 = 4 vCPU 16 GB, n1-standard-4 = 15 GB,
-        // c3-highcpu-22 = 44 GB, e2-highmem-8 = 64 GB.
-        let shape = |t| gcp_machine_shape(t).map(|s| (s.vcpu, s.memory_gib));
-        assert_eq!(shape("n2-standard-4"), Some((4.0, 16.0)));
-        assert_eq!(shape("n1-standard-4"), Some((4.0, 15.0)));
-        assert_eq!(shape("c3-highcpu-22"), Some((22.0, 44.0)));
-        assert_eq!(shape("e2-highmem-8"), Some((8.0, 64.0)));
-        assert_eq!(shape("e2-medium"), Some((2.0, 4.0)));
-        assert_eq!(shape("a2-highgpu-1g"), None);
-        assert!(is_burstable(Provider::Aws, "t4g.medium"));
-        assert!(!is_burstable(Provider::Azure, "Standard_D2s_v5"));
-    }
-}
-
 /// The Azure VM shape of `arm_sku_name` from Microsoft's published size rules: D-series v3 and
 /// later 4 GiB per vCPU (2 for `l`, low-memory sizes), E-series v3 and later 8 GiB per vCPU up
 /// to 48 vCPU, F-series 2 GiB per vCPU, and the B-series (v1) size table. Constrained-core
@@ -278,4 +230,52 @@ pub fn azure_vm_shape(arm_sku_name: &str) -> Option<MachineShape> {
         vcpu: active,
         memory_gib: full * per_vcpu,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_give_family_generation_and_shape() {
+        assert_eq!(
+            family_and_generation(Provider::Aws, "m6i.xlarge"),
+            ("m6i".into(), Some(6))
+        );
+        assert_eq!(
+            family_and_generation(Provider::Azure, "Standard_D4s_v5"),
+            ("Dsv5".into(), Some(5))
+        );
+        assert_eq!(
+            family_and_generation(Provider::Azure, "Standard_D8as_v5"),
+            ("Dasv5".into(), Some(5))
+        );
+        assert_eq!(
+            family_and_generation(Provider::Azure, "Standard_F16s_v2"),
+            ("Fsv2".into(), Some(2))
+        );
+        assert_eq!(
+            family_and_generation(Provider::Azure, "Standard_B2ms"),
+            ("Bs".into(), None)
+        );
+        assert_eq!(
+            family_and_generation(Provider::Gcp, "n2d-highmem-8"),
+            ("n2d-highmem".into(), Some(2))
+        );
+        assert_eq!(aws_architecture("m7g"), Architecture::Arm64);
+        assert_eq!(aws_architecture("m7i"), Architecture::X86_64);
+        assert_eq!(azure_architecture("Standard_D4ps_v5"), Architecture::Arm64);
+        assert_eq!(azure_architecture("Standard_D4s_v5"), Architecture::X86_64);
+        // Google's published shapes: n2-standard-4 = 4 vCPU 16 GB, n1-standard-4 = 15 GB,
+        // c3-highcpu-22 = 44 GB, e2-highmem-8 = 64 GB.
+        let shape = |t| gcp_machine_shape(t).map(|s| (s.vcpu, s.memory_gib));
+        assert_eq!(shape("n2-standard-4"), Some((4.0, 16.0)));
+        assert_eq!(shape("n1-standard-4"), Some((4.0, 15.0)));
+        assert_eq!(shape("c3-highcpu-22"), Some((22.0, 44.0)));
+        assert_eq!(shape("e2-highmem-8"), Some((8.0, 64.0)));
+        assert_eq!(shape("e2-medium"), Some((2.0, 4.0)));
+        assert_eq!(shape("a2-highgpu-1g"), None);
+        assert!(is_burstable(Provider::Aws, "t4g.medium"));
+        assert!(!is_burstable(Provider::Azure, "Standard_D2s_v5"));
+    }
 }
