@@ -37,6 +37,18 @@ from capcast._forecast import (
 from capcast._frames import as_arrow_stream as _as_arrow_stream
 from capcast._frames import check_polars_version as _check_polars_version
 from capcast._frames import to_polars as _to_polars
+from capcast._plan import (
+    BudgetResult,
+    ErlangC,
+    RunwayResult,
+    SloResult,
+    budget_forecast,
+    erlang_c,
+    required_capacity,
+    runway,
+    servers_for_wait,
+    slo_burn,
+)
 from capcast._reports import (
     CostTotal,
     DuplicateReport,
@@ -65,6 +77,10 @@ __version__: str = _native.__version__
 __all__ = [
     "BacktestResult",
     "BillingLoad",
+    "BudgetResult",
+    "ErlangC",
+    "RunwayResult",
+    "SloResult",
     "Chart",
     "ForecastResult",
     "CapcastError",
@@ -88,6 +104,12 @@ __all__ = [
     "aggregate",
     "anomalies",
     "backtest",
+    "budget_forecast",
+    "erlang_c",
+    "required_capacity",
+    "runway",
+    "servers_for_wait",
+    "slo_burn",
     "fan_chart",
     "forecast",
     "generate_sample",

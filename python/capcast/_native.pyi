@@ -20,6 +20,14 @@ __all__ = [
     "anomalies",
     "sample_paths",
     "fan_chart",
+    "runway",
+    "required_capacity",
+    "erlang_c",
+    "servers_for_wait",
+    "budget_forecast",
+    "slo_burn",
+    "runway_chart",
+    "burndown_chart",
     "_echo_frame",
     "_panic",
     "__version__",
@@ -158,6 +166,81 @@ def fan_chart(
     unique_id: str | None = None,
     format: str = "svg",
     last: int | None = None,
+    title: str | None = None,
+) -> bytes: ...
+def runway(
+    paths: object,
+    *,
+    history: object | None = None,
+    threshold: float = 0.8,
+    quantile: float = 0.95,
+    capacity: float = 1.0,
+    capacities: Mapping[str, float] | None = None,
+) -> tuple[ArrowStream, ArrowStream]:
+    """-> (summary, curves)"""
+
+def required_capacity(
+    paths: object,
+    *,
+    per_instance: float,
+    target_utilization: float = 0.8,
+    quantile: float = 0.95,
+    redundancy: int = 1,
+    period: str = "day",
+) -> ArrowStream: ...
+def erlang_c(
+    arrival_rate: float,
+    service_rate: float,
+    servers: int,
+    *,
+    percentiles: Sequence[float] = ...,
+) -> tuple[float, float, float, float, float, float, list[float]]:
+    """-> (load, utilization, prob_wait, mean_wait, mean_response, mean_queue_length,
+    wait_percentiles)"""
+
+def servers_for_wait(
+    arrival_rate: float,
+    service_rate: float,
+    target_wait: float,
+    percentile: float = 0.95,
+) -> int: ...
+def budget_forecast(
+    history: object,
+    paths: object,
+    *,
+    periods: Sequence[str] = ...,
+    budget: float | None = None,
+    budget_period: str = "month",
+    group_budgets: Mapping[str, float] | None = None,
+) -> tuple[ArrowStream, ArrowStream]:
+    """-> (summary, burndown)"""
+
+def slo_burn(
+    series: object,
+    *,
+    target: float,
+    period: str = "30d",
+) -> tuple[ArrowStream, ArrowStream, float]:
+    """-> (series, alerts, budget_remaining)"""
+
+def runway_chart(
+    summary: object,
+    curves: object,
+    *,
+    history: object | None = None,
+    unique_id: str | None = None,
+    format: str = "svg",
+    last: int | None = None,
+    title: str | None = None,
+) -> bytes: ...
+def burndown_chart(
+    summary: object,
+    burndown: object,
+    *,
+    unique_id: str | None = None,
+    period: str = "month",
+    currency: str | None = None,
+    format: str = "svg",
     title: str | None = None,
 ) -> bytes: ...
 def _echo_frame(frame: object) -> ArrowStream:

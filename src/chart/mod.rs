@@ -18,6 +18,10 @@
 //!   dashed changepoint markers on a UTC date axis ([`FanChart`]).
 //! - [`bars`]: sorted horizontal bars with value labels, such as cost by service or savings by
 //!   team ([`BarChart`]).
+//! - [`budget`]: a budget burn-down: cumulative actual and forecast spend against the budget
+//!   ([`BurndownChart`]).
+//! - [`runway`]: forecast utilization bands against a capacity threshold, with the crossing
+//!   date marked ([`RunwayChart`]).
 //!
 //! SVG text stays real `<text>` elements (searchable, selectable, styled by the viewer's
 //! `sans-serif`). PNG text is drawn from DejaVu Sans, embedded in the library from
@@ -26,8 +30,11 @@
 
 mod axis;
 pub mod bars;
+pub mod budget;
 pub mod fan;
 pub mod frames;
+pub mod runway;
+mod timeplot;
 
 use std::path::Path;
 use std::sync::Once;
@@ -41,7 +48,9 @@ use crate::error::{Error, Result};
 
 pub use axis::ValueFormat;
 pub use bars::{BarChart, BarOrder};
+pub use budget::BurndownChart;
 pub use fan::FanChart;
+pub use runway::RunwayChart;
 
 /// The smallest and largest accepted width or height, in pixels.
 pub const SIZE_RANGE: (u32, u32) = (200, 8000);

@@ -9,6 +9,8 @@
 //! - [`required`]: instances per day, week or month so forecast peak load stays under a target
 //!   utilization, with N+k redundancy.
 //! - [`erlang`]: latency-aware sizing with the M/M/c queue (Erlang C) and Little's law.
+//! - [`budget`]: month-end and quarter-end spend against a budget: overrun probability, the
+//!   date the budget runs out, burn-down data.
 //! - [`slo`]: error-budget burn rates and multi-window, multi-burn-rate alerts.
 //! - [`period`]: UTC calendar periods (day, ISO week, month, quarter).
 //!
@@ -22,6 +24,7 @@
 //! # Ok::<(), capcast::Error>(())
 //! ```
 
+pub mod budget;
 pub mod erlang;
 pub(crate) mod frame;
 pub mod period;
@@ -29,6 +32,7 @@ pub mod required;
 pub mod runway;
 pub mod slo;
 
+pub use budget::{budget_forecast, overrun_probability, BudgetForecast, BudgetParams};
 pub use erlang::{
     erlang_b, erlang_c, little_concurrency, little_throughput, servers_for_wait, MmcQueue,
 };

@@ -11,6 +11,7 @@ mod errors;
 mod forecast;
 mod generate;
 mod ingest;
+mod plan;
 mod series;
 
 use pyo3::prelude::*;
@@ -30,6 +31,11 @@ mod native {
     use super::generate::generate_sample;
     #[pymodule_export]
     use super::ingest::{read_billing, read_utilization};
+    #[pymodule_export]
+    use super::plan::{
+        budget_forecast, burndown_chart, erlang_c, required_capacity, runway, runway_chart,
+        servers_for_wait, slo_burn,
+    };
     #[pymodule_export]
     use super::series::{aggregate, tag_coverage, top_movers};
     #[pymodule_export]
