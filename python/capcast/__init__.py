@@ -24,6 +24,7 @@ from typing import Any, Union
 import polars as pl
 
 from capcast import _native
+from capcast._catalog import catalog, catalog_offers
 from capcast._forecast import (
     BacktestResult,
     Chart,
@@ -75,6 +76,8 @@ _check_polars_version()
 __version__: str = _native.__version__
 
 __all__ = [
+    "catalog",
+    "catalog_offers",
     "BacktestResult",
     "BillingLoad",
     "BudgetResult",

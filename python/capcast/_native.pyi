@@ -8,6 +8,8 @@ from typing import final
 
 __version__: str
 __all__ = [
+    "catalog",
+    "catalog_offers",
     "ArrowStream",
     "generate_sample",
     "read_billing",
@@ -248,3 +250,18 @@ def _echo_frame(frame: object) -> ArrowStream:
 
 def _panic(message: str) -> None:
     """Panics in Rust; raises capcast.ComputeError."""
+
+def catalog(
+    paths: Sequence[str] = ...,
+    *,
+    provider: str | None = None,
+    region: str | None = None,
+) -> tuple[ArrowStream, str]:
+    """-> (instances, source)"""
+
+def catalog_offers(
+    paths: Sequence[str] = ...,
+    *,
+    provider: str | None = None,
+    region: str | None = None,
+) -> ArrowStream: ...

@@ -2,6 +2,7 @@
 //! own module; all of them print errors as one readable line and exit with status 1 (2 for
 //! usage errors, from clap).
 
+mod catalog;
 mod forecast;
 mod generate;
 mod ingest;
@@ -44,6 +45,8 @@ enum Command {
     Anomalies(forecast::AnomaliesArgs),
     /// Write the seeded sample dataset (hourly FOCUS 1.2 billing and fleet utilization).
     Generate(generate::Args),
+    /// Print an instance catalog (bundled, or loaded from AWS, Azure, GCP price files or CSV).
+    Catalog(catalog::Args),
 }
 
 /// Runs the command line.
@@ -70,6 +73,7 @@ pub fn main() -> ExitCode {
         Command::Forecast(args) => forecast::run_forecast(args),
         Command::Backtest(args) => forecast::run_backtest(args),
         Command::Anomalies(args) => forecast::run_anomalies(args),
+        Command::Catalog(args) => catalog::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

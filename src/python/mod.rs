@@ -7,6 +7,7 @@
 //! DataFrames, typed reports and the exception classes of `capcast.exceptions`.
 
 mod arrow;
+mod catalog;
 mod errors;
 mod forecast;
 mod generate;
@@ -25,6 +26,8 @@ mod native {
 
     #[pymodule_export]
     use super::arrow::ArrowStream;
+    #[pymodule_export]
+    use super::catalog::{catalog, catalog_offers};
     #[pymodule_export]
     use super::forecast::{anomalies, backtest, fan_chart, forecast, sample_paths};
     #[pymodule_export]
