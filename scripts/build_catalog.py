@@ -84,6 +84,24 @@ AZURE_FAMILIES = {
 }
 AZURE_B = {"Standard_B2s": ("standardb2s", 2, 4), "Standard_B2ms": ("standardb2ms", 2, 8),
            "Standard_B4ms": ("standardb4ms", 4, 16), "Standard_B8ms": ("standardb8ms", 8, 32)}
+# Azure v5 sizes (not in libcloud 3.9.1): on-demand prices of one size per series, read from
+# skypilot-org/skypilot-catalog `catalogs/v6/azure/vms.csv` (commit 098741e7, Apache-2.0,
+# column `Price`; US regions only). Other sizes of the series are derived: Azure prices these
+# series linearly in vCPU (in that file, e.g., Standard_E32-8s_v5 = 16 x Standard_E2s_v5 in
+# every region), marked `derived`.
+SKYPILOT_TAG = "skypilot-catalog"
+AZURE_V5_REGIONS = ["eastus", "eastus2", "westus2", "centralus", "southcentralus"]
+AZURE_V5 = {
+    # family: (arm pattern, GiB per vCPU, anchor vCPU, {region: anchor price})
+    "Dsv5": ("Standard_D{n}s_v5", 4, 8, {"centralus": 0.434, "eastus": 0.384, "eastus2": 0.384,
+                                          "southcentralus": 0.461, "westus2": 0.384}),
+    "Dasv5": ("Standard_D{n}as_v5", 4, 8, {"centralus": 0.389, "eastus": 0.344, "eastus2": 0.344,
+                                            "southcentralus": 0.413, "westus2": 0.344}),
+    "Ddsv5": ("Standard_D{n}ds_v5", 4, 8, {"centralus": 0.511, "eastus": 0.452, "eastus2": 0.452,
+                                            "southcentralus": 0.542, "westus2": 0.452}),
+    "Esv5": ("Standard_E{n}s_v5", 8, 2, {"centralus": 0.142, "eastus": 0.126, "eastus2": 0.126,
+                                          "southcentralus": 0.151, "westus2": 0.126}),
+}
 # Derived Azure reservations: the term's total price as a share of on-demand for the same hours.
 # Anchored on Retail Prices API items for Standard_D4ds_v5 in eastus (1 Year 1168 USD, 3 Years
 # 2257 USD against 0.226 USD/h on demand: 0.590 and 0.380); NOT real prices, marked `derived`.
@@ -198,6 +216,22 @@ def azure_rows(az: dict, dropped: list[str]):
                 # full precision: the monthly payment is exactly the upfront total per hour
                 offers.append(["azure", region, arm, "azure_reservation", term, "no_upfront",
                                0.0, total / hours, DERIVED])
+    for fam, (arm, gib, anchor, prices) in AZURE_V5.items():
+        for region in AZURE_V5_REGIONS:
+            per_vcpu = prices[region] / anchor
+            for n in (2, 4, 8, 16):
+                price = prices[region] if n == anchor else round(per_vcpu * n, 6)
+                source = SKYPILOT_TAG if n == anchor else DERIVED
+                name = arm.format(n=n)
+                instances.append(["azure", region, name, fam, 5, "x86_64", n, n * gib, "false",
+                                  price, "USD", source])
+                for term, ratio in AZURE_DERIVED_RATIO.items():
+                    hours = 8760 * term
+                    total = round(price * ratio * hours, 2)
+                    offers.append(["azure", region, name, "azure_reservation", term,
+                                   "all_upfront", total, 0.0, DERIVED])
+                    offers.append(["azure", region, name, "azure_reservation", term,
+                                   "no_upfront", 0.0, total / hours, DERIVED])
     return instances, offers
 
 

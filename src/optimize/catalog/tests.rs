@@ -87,6 +87,8 @@ fn bundled_shapes_match_the_published_sizes() {
         (Provider::Azure, "westeurope", "Standard_E8s_v4", 8.0, 64.0),
         (Provider::Azure, "eastus", "Standard_F16s_v2", 16.0, 32.0),
         (Provider::Azure, "eastus", "Standard_B2ms", 2.0, 8.0),
+        (Provider::Azure, "eastus2", "Standard_D8as_v5", 8.0, 32.0),
+        (Provider::Azure, "westus2", "Standard_E16s_v5", 16.0, 128.0),
         (Provider::Gcp, "us-central1", "n2-standard-4", 4.0, 16.0),
         (Provider::Gcp, "europe-west1", "e2-highmem-8", 8.0, 64.0),
         (Provider::Gcp, "us-central1", "n2d-highcpu-16", 16.0, 16.0),
