@@ -7,6 +7,7 @@ mod billing_cur;
 mod billing_focus;
 mod billing_gcp;
 mod billing_properties;
+mod catalog_cli;
 mod cli;
 mod forecast_cli;
 mod generate;

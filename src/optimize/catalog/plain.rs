@@ -285,3 +285,50 @@ fn offer_from(row: &Row<'_>) -> Result<Offer> {
         hourly: row.number("hourly", false)?,
     })
 }
+
+/// Writes `catalog` in the plain format: the instance CSV text and the offer CSV text (what
+/// [`parse`] reads back). Prices keep every digit (Rust's shortest round-trip form).
+pub fn write(catalog: &Catalog) -> (String, String) {
+    let mut instances = String::from(
+        "provider,region,instance_type,family,generation,architecture,vcpu,memory_gib,\
+         burstable,on_demand_hourly,currency\n",
+    );
+    let mut offers =
+        String::from("provider,region,instance_type,kind,term_years,payment,upfront,hourly\n");
+    let quote = |text: &str| {
+        if text.contains([',', '"', '\n']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text.to_string()
+        }
+    };
+    for it in &catalog.instances {
+        let (provider, region, name) = (
+            it.provider.as_str(),
+            quote(&it.region),
+            quote(&it.instance_type),
+        );
+        instances.push_str(&format!(
+            "{provider},{region},{name},{},{},{},{:?},{:?},{},{:?},{}\n",
+            quote(&it.family),
+            it.generation.map(|g| g.to_string()).unwrap_or_default(),
+            it.architecture.as_str(),
+            it.vcpu,
+            it.memory_gib,
+            it.burstable,
+            it.on_demand_hourly,
+            quote(&it.currency),
+        ));
+        for o in &it.offers {
+            offers.push_str(&format!(
+                "{provider},{region},{name},{},{},{},{:?},{:?}\n",
+                o.kind.as_str(),
+                o.term_years,
+                o.payment.as_str(),
+                o.upfront,
+                o.hourly,
+            ));
+        }
+    }
+    (instances, offers)
+}

@@ -211,3 +211,128 @@ fn names_round_trip() {
     assert_eq!("Amazon Web Services".parse::<Provider>(), Ok(Provider::Aws));
     assert!("ibm".parse::<Provider>().is_err());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn offer() -> impl Strategy<Value = Offer> {
+        (
+            0usize..7,
+            prop::bool::ANY,
+            0usize..3,
+            0.0f64..5000.0,
+            0.0f64..3.0,
+        )
+            .prop_map(|(kind, three, payment, upfront, hourly)| {
+                let kinds = [
+                    "reserved_standard",
+                    "reserved_convertible",
+                    "savings_plan_ec2_instance",
+                    "savings_plan_compute",
+                    "azure_reservation",
+                    "azure_savings_plan",
+                    "gcp_committed_use",
+                ];
+                let payments = [
+                    Payment::NoUpfront,
+                    Payment::PartialUpfront,
+                    Payment::AllUpfront,
+                ];
+                Offer {
+                    kind: kinds[kind].parse().unwrap(),
+                    term_years: if three { 3 } else { 1 },
+                    payment: payments[payment],
+                    upfront,
+                    hourly,
+                }
+            })
+    }
+
+    fn instance() -> impl Strategy<Value = Instance> {
+        (
+            0usize..4,
+            "[a-z]{2}-[a-z]{4}-[1-3]",
+            "[a-z][0-9][a-z]?\\.[a-z0-9]{2,8}",
+            prop::option::of(0u32..10),
+            prop::bool::ANY,
+            1u32..200,
+            0.5f64..2048.0,
+            prop::bool::ANY,
+            0.0f64..50.0,
+            prop::collection::vec(offer(), 0..4),
+        )
+            .prop_map(
+                |(p, region, name, generation, arm, vcpu, memory, burst, price, offers)| {
+                    let providers = [
+                        Provider::Aws,
+                        Provider::Azure,
+                        Provider::Gcp,
+                        Provider::Other,
+                    ];
+                    Instance {
+                        provider: providers[p],
+                        region,
+                        family: format!("fam-{name}"),
+                        instance_type: name,
+                        generation,
+                        architecture: if arm {
+                            Architecture::Arm64
+                        } else {
+                            Architecture::X86_64
+                        },
+                        vcpu: f64::from(vcpu),
+                        memory_gib: memory,
+                        burstable: burst,
+                        on_demand_hourly: price,
+                        currency: "USD".into(),
+                        offers,
+                    }
+                },
+            )
+    }
+
+    fn catalog() -> impl Strategy<Value = Catalog> {
+        prop::collection::vec(instance(), 0..12).prop_map(|instances| {
+            let mut seen = std::collections::HashSet::new();
+            Catalog {
+                instances: instances
+                    .into_iter()
+                    .filter(|i| {
+                        seen.insert((i.provider, i.region.clone(), i.instance_type.clone()))
+                    })
+                    .collect(),
+                source: String::new(),
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Writing a catalog in the plain format and reading it back gives the same catalog,
+        /// every price to the last digit.
+        #[test]
+        fn plain_csv_round_trips(catalog in catalog()) {
+            let (instances, offers) = plain::write(&catalog);
+            let back = plain::parse(&instances, Some(&offers), "i.csv", "o.csv").unwrap();
+            prop_assert_eq!(back.instances, catalog.instances);
+        }
+
+        /// Merging a catalog into itself changes nothing; merging into an empty catalog gives
+        /// it back; an offer's effective price lies between its hourly fee and its hourly fee
+        /// plus the whole upfront.
+        #[test]
+        fn merge_is_idempotent(catalog in catalog()) {
+            let twice = catalog.clone().merge(catalog.clone());
+            prop_assert_eq!(&twice.instances, &catalog.instances);
+            let from_empty = Catalog::default().merge(catalog.clone());
+            prop_assert_eq!(&from_empty.instances, &catalog.instances);
+            for offer in catalog.instances.iter().flat_map(|i| &i.offers) {
+                let effective = offer.effective_hourly();
+                prop_assert!(effective >= offer.hourly);
+                prop_assert!(effective <= offer.hourly + offer.upfront + 1e-12);
+            }
+        }
+    }
+}
