@@ -47,6 +47,7 @@ from capcast._plan import (
     erlang_c,
     required_capacity,
     runway,
+    runway_from_forecast,
     servers_for_wait,
     slo_burn,
 )
@@ -111,6 +112,7 @@ __all__ = [
     "erlang_c",
     "required_capacity",
     "runway",
+    "runway_from_forecast",
     "servers_for_wait",
     "slo_burn",
     "fan_chart",

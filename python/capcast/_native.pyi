@@ -29,6 +29,7 @@ __all__ = [
     "budget_forecast",
     "slo_burn",
     "runway_chart",
+    "runway_from_forecast",
     "burndown_chart",
     "_echo_frame",
     "_panic",
@@ -172,6 +173,17 @@ def fan_chart(
 ) -> bytes: ...
 def runway(
     paths: object,
+    *,
+    history: object | None = None,
+    threshold: float = 0.8,
+    quantile: float = 0.95,
+    capacity: float = 1.0,
+    capacities: Mapping[str, float] | None = None,
+) -> tuple[ArrowStream, ArrowStream]:
+    """-> (summary, curves)"""
+
+def runway_from_forecast(
+    forecasts: object,
     *,
     history: object | None = None,
     threshold: float = 0.8,

@@ -33,6 +33,7 @@ __all__ = [
     "erlang_c",
     "required_capacity",
     "runway",
+    "runway_from_forecast",
     "servers_for_wait",
     "slo_burn",
 ]
@@ -185,6 +186,31 @@ def runway(
     """
     s, c = _native.runway(
         _as_arrow_stream(paths, "paths"),
+        history=None if history is None else _as_arrow_stream(history, "history"),
+        threshold=float(threshold),
+        quantile=float(quantile),
+        capacity=float(capacity),
+        capacities=None if capacities is None else {str(k): float(v) for k, v in capacities.items()},
+    )
+    return RunwayResult(summary=_to_polars(s), curves=_to_polars(c))
+
+
+def runway_from_forecast(
+    forecasts: Any,
+    *,
+    history: Any | None = None,
+    threshold: float = 0.8,
+    quantile: float = 0.95,
+    capacity: float = 1.0,
+    capacities: Mapping[str, float] | None = None,
+) -> RunwayResult:
+    """:func:`runway` from quantile forecasts (``capcast.forecast(...).forecasts``) instead of
+    sample paths. The ``quantile`` must be a bound the forecast has: 0.95 needs level 90
+    (``yhat_upper_90``), 0.975 level 95. There is no spread of crossing dates: the
+    ``crossing_p10/p50/p90`` and ``prob_cross_within_horizon`` columns are null.
+    """
+    s, c = _native.runway_from_forecast(
+        _as_arrow_stream(forecasts, "forecasts"),
         history=None if history is None else _as_arrow_stream(history, "history"),
         threshold=float(threshold),
         quantile=float(quantile),

@@ -100,6 +100,23 @@ def test_runway_on_engine_paths() -> None:
     assert row["current_peak_utilization"] == pytest.approx(float(y.max()))
 
 
+def test_runway_from_forecast_needs_the_level() -> None:
+    rng = np.random.default_rng(5)
+    n = 24 * 14
+    t = np.arange(n)
+    y = 0.3 + 0.0015 * t + rng.normal(0, 0.005, n)
+    series = pl.DataFrame(
+        {"unique_id": ["web"] * n, "ds": [START + dt.timedelta(hours=int(i)) for i in t], "y": y}
+    )
+    result = capcast.forecast(series, 24 * 14, levels=[80, 90], model="drift")
+    out = capcast.runway_from_forecast(result.forecasts, history=result.history)
+    row = out.summary.row(0, named=True)
+    assert row["crossing_ds"] is not None
+    assert row["crossing_p50"] is None
+    with pytest.raises(capcast.DataError, match="level 95"):
+        capcast.runway_from_forecast(result.forecasts, quantile=0.975)
+
+
 def test_required_capacity() -> None:
     frame = paths_frame("web", [[700.0, 1000.0], [650.0, 900.0]], dt.timedelta(hours=1))
     out = capcast.required_capacity(frame, per_instance=150.0)

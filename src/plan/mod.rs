@@ -5,7 +5,8 @@
 //! plain numbers, and returns polars frames:
 //!
 //! - [`runway`]: when a forecast quantile of utilization crosses a threshold of capacity, with
-//!   the spread of first-crossing dates across paths.
+//!   the spread of first-crossing dates across paths; [`runway_forecast`] does the same from
+//!   the quantiles of a forecasts frame (no paths needed, no spread).
 //! - [`required`]: instances per day, week or month so forecast peak load stays under a target
 //!   utilization, with N+k redundancy.
 //! - [`erlang`]: latency-aware sizing with the M/M/c queue (Erlang C) and Little's law.
@@ -30,6 +31,7 @@ pub(crate) mod frame;
 pub mod period;
 pub mod required;
 pub mod runway;
+pub mod runway_forecast;
 pub mod slo;
 
 pub use budget::{budget_forecast, overrun_probability, BudgetForecast, BudgetParams};
@@ -39,4 +41,5 @@ pub use erlang::{
 pub use period::Period;
 pub use required::{instances_for, required_capacity, RequiredParams};
 pub use runway::{runway, Runway, RunwayParams};
+pub use runway_forecast::runway_from_forecast;
 pub use slo::{slo_burn, window_name, BurnRule, Severity, SloBurn, SloParams};

@@ -36,8 +36,8 @@ use crate::plan::frame::{
 /// Parameters of [`runway`] (see the module docs for the defaults).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunwayParams {
-    threshold: f64,
-    quantile: f64,
+    pub(crate) threshold: f64,
+    pub(crate) quantile: f64,
     capacity: f64,
     group_capacity: HashMap<String, f64>,
 }
@@ -75,7 +75,7 @@ impl RunwayParams {
         self
     }
 
-    fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         check_unit("threshold", self.threshold)?;
         check_open_unit("quantile", self.quantile)?;
         check_capacity("capacity", self.capacity)?;
@@ -85,7 +85,7 @@ impl RunwayParams {
         Ok(())
     }
 
-    fn capacity_of(&self, id: &str) -> f64 {
+    pub(crate) fn capacity_of(&self, id: &str) -> f64 {
         self.group_capacity
             .get(id)
             .copied()
@@ -197,7 +197,44 @@ pub fn runway(
 ) -> Result<Runway> {
     params.check()?;
     let input = read_paths(paths, "paths")?;
-    let peaks: HashMap<String, f64> = match history {
+    let peaks = history_peaks(history)?;
+    let mut table = Table::default();
+    for group in &input.groups {
+        let cap = params.capacity_of(&group.id);
+        let r = group_runway(group, params.quantile, params.threshold * cap);
+        table.summary_row(
+            &group.id,
+            cap,
+            [r.crossing, r.p10, r.p50, r.p90],
+            Some(r.prob),
+            peaks.get(&group.id).map(|p| p / cap),
+            group.ds.last().copied(),
+        );
+        // Curves: P10/P50/P90 and the chosen quantile of utilization.
+        let mut column = vec![0.0; group.paths.len()];
+        for (h, &t) in group.ds.iter().enumerate() {
+            for (c, p) in column.iter_mut().zip(&group.paths) {
+                *c = p[h] / cap;
+            }
+            column.sort_by(f64::total_cmp);
+            table.curve_row(
+                &group.id,
+                t,
+                [
+                    quantile_sorted(&column, 0.1),
+                    quantile_sorted(&column, 0.5),
+                    quantile_sorted(&column, 0.9),
+                    r.curve_q[h] / cap,
+                ],
+            );
+        }
+    }
+    table.finish(&input.id_dtype, params)
+}
+
+/// The largest finite value of each history series.
+pub(crate) fn history_peaks(history: Option<&DataFrame>) -> Result<HashMap<String, f64>> {
+    Ok(match history {
         Some(h) => read_series(h, "history", "y", true)?
             .groups
             .into_iter()
@@ -210,74 +247,92 @@ pub fn runway(
             })
             .collect(),
         None => HashMap::new(),
-    };
+    })
+}
 
-    let n = input.groups.len();
-    let mut ids = Vec::with_capacity(n);
-    let mut caps = Vec::with_capacity(n);
-    let mut crossing = Vec::with_capacity(n);
-    let (mut p10, mut p50, mut p90) = (Vec::new(), Vec::new(), Vec::new());
-    let mut prob = Vec::with_capacity(n);
-    let mut peak = Vec::with_capacity(n);
-    let mut end = Vec::with_capacity(n);
-    let (mut cid, mut cds) = (Vec::new(), Vec::new());
-    let mut curves: [Vec<f64>; 4] = Default::default();
-    for group in &input.groups {
-        let cap = params.capacity_of(&group.id);
-        let r = group_runway(group, params.quantile, params.threshold * cap);
-        ids.push(group.id.clone());
-        caps.push(cap);
-        crossing.push(r.crossing);
-        p10.push(r.p10);
-        p50.push(r.p50);
-        p90.push(r.p90);
-        prob.push(r.prob);
-        peak.push(peaks.get(&group.id).map(|p| p / cap));
-        end.push(group.ds.last().copied());
-        // Curves: P10/P50/P90 and the chosen quantile of utilization.
-        let mut column = vec![0.0; group.paths.len()];
-        for (h, &t) in group.ds.iter().enumerate() {
-            for (c, p) in column.iter_mut().zip(&group.paths) {
-                *c = p[h] / cap;
-            }
-            column.sort_by(f64::total_cmp);
-            cid.push(group.id.clone());
-            cds.push(Some(t));
-            curves[0].push(quantile_sorted(&column, 0.1));
-            curves[1].push(quantile_sorted(&column, 0.5));
-            curves[2].push(quantile_sorted(&column, 0.9));
-            curves[3].push(r.curve_q[h] / cap);
+/// The rows of a [`Runway`] being built.
+#[derive(Debug, Default)]
+pub(crate) struct Table {
+    ids: Vec<String>,
+    caps: Vec<f64>,
+    times: [Vec<Option<i64>>; 4],
+    prob: Vec<Option<f64>>,
+    peak: Vec<Option<f64>>,
+    end: Vec<Option<i64>>,
+    cid: Vec<String>,
+    cds: Vec<Option<i64>>,
+    curves: [Vec<f64>; 4],
+}
+
+impl Table {
+    /// One group: capacity, (crossing, P10, P50, P90) times, crossing probability, current
+    /// peak utilization and the horizon's last time.
+    pub(crate) fn summary_row(
+        &mut self,
+        id: &str,
+        cap: f64,
+        times: [Option<i64>; 4],
+        prob: Option<f64>,
+        peak: Option<f64>,
+        end: Option<i64>,
+    ) {
+        self.ids.push(id.to_string());
+        self.caps.push(cap);
+        for (col, t) in self.times.iter_mut().zip(times) {
+            col.push(t);
+        }
+        self.prob.push(prob);
+        self.peak.push(peak);
+        self.end.push(end);
+    }
+
+    /// One step of a group's curves: utilization P10, P50, P90 and the chosen quantile.
+    pub(crate) fn curve_row(&mut self, id: &str, t: i64, values: [f64; 4]) {
+        self.cid.push(id.to_string());
+        self.cds.push(Some(t));
+        for (col, v) in self.curves.iter_mut().zip(values) {
+            col.push(v);
         }
     }
-    let summary = DataFrame::new(
-        n,
-        vec![
-            id_column(ids, &input.id_dtype)?,
-            Column::new("threshold".into(), vec![params.threshold; n]),
-            Column::new("quantile".into(), vec![params.quantile; n]),
-            Column::new("capacity".into(), caps),
-            time_column("crossing_ds", crossing)?,
-            time_column("crossing_p10", p10)?,
-            time_column("crossing_p50", p50)?,
-            time_column("crossing_p90", p90)?,
-            Column::new("prob_cross_within_horizon".into(), prob),
-            Column::new("current_peak_utilization".into(), peak),
-            time_column("horizon_end", end)?,
-        ],
-    )?;
-    let [q10, q50, q90, qq] = curves;
-    let curves = DataFrame::new(
-        cid.len(),
-        vec![
-            id_column(cid, &input.id_dtype)?,
-            time_column("ds", cds)?,
-            Column::new("utilization_p10".into(), q10),
-            Column::new("utilization_p50".into(), q50),
-            Column::new("utilization_p90".into(), q90),
-            Column::new("utilization_q".into(), qq),
-        ],
-    )?;
-    Ok(Runway { summary, curves })
+
+    /// The summary and curves frames.
+    pub(crate) fn finish(self, id_dtype: &DataType, params: &RunwayParams) -> Result<Runway> {
+        let n = self.ids.len();
+        let [crossing, p10, p50, p90] = self.times;
+        let summary = DataFrame::new(
+            n,
+            vec![
+                id_column(self.ids, id_dtype)?,
+                Column::new("threshold".into(), vec![params.threshold; n]),
+                Column::new("quantile".into(), vec![params.quantile; n]),
+                Column::new("capacity".into(), self.caps),
+                time_column("crossing_ds", crossing)?,
+                time_column("crossing_p10", p10)?,
+                time_column("crossing_p50", p50)?,
+                time_column("crossing_p90", p90)?,
+                Column::new("prob_cross_within_horizon".into(), self.prob),
+                Column::new("current_peak_utilization".into(), self.peak),
+                time_column("horizon_end", self.end)?,
+            ],
+        )?;
+        let nullable = |name: &str, v: Vec<f64>| {
+            let v: Vec<Option<f64>> = v.into_iter().map(|x| x.is_finite().then_some(x)).collect();
+            Column::new(name.into(), v)
+        };
+        let [q10, q50, q90, qq] = self.curves;
+        let curves = DataFrame::new(
+            self.cid.len(),
+            vec![
+                id_column(self.cid, id_dtype)?,
+                time_column("ds", self.cds)?,
+                nullable("utilization_p10", q10),
+                nullable("utilization_p50", q50),
+                nullable("utilization_p90", q90),
+                nullable("utilization_q", qq),
+            ],
+        )?;
+        Ok(Runway { summary, curves })
+    }
 }
 
 #[cfg(test)]

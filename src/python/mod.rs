@@ -37,7 +37,7 @@ mod native {
     #[pymodule_export]
     use super::plan::{
         budget_forecast, burndown_chart, erlang_c, required_capacity, runway, runway_chart,
-        servers_for_wait, slo_burn,
+        runway_from_forecast, servers_for_wait, slo_burn,
     };
     #[pymodule_export]
     use super::series::{aggregate, tag_coverage, top_movers};

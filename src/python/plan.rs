@@ -14,8 +14,9 @@ use crate::chart::{BurndownChart, ChartFormat, RunwayChart, ValueFormat};
 use crate::forecast::series::parse_step;
 use crate::plan::{
     budget_forecast as plan_budget, required_capacity as plan_required, runway as plan_runway,
-    servers_for_wait as plan_servers, slo_burn as plan_slo, BudgetForecast, BudgetParams, MmcQueue,
-    Period, RequiredParams, Runway, RunwayParams, SloParams,
+    runway_from_forecast as plan_runway_forecast, servers_for_wait as plan_servers,
+    slo_burn as plan_slo, BudgetForecast, BudgetParams, MmcQueue, Period, RequiredParams, Runway,
+    RunwayParams, SloParams,
 };
 
 /// `runway(paths, *, history, threshold, quantile, capacity, capacities)` -> `(summary, curves)`.
@@ -41,6 +42,35 @@ pub(crate) fn runway(
             params = params.group_capacity(id, c);
         }
         let out = plan_runway(&paths, history.as_ref(), &params)?;
+        Ok((out.summary, out.curves))
+    })?;
+    Ok((ArrowStream::new(summary), ArrowStream::new(curves)))
+}
+
+/// `runway_from_forecast(forecasts, *, history, threshold, quantile, capacity, capacities)`
+/// -> `(summary, curves)`.
+#[pyfunction]
+#[pyo3(signature = (forecasts, *, history = None, threshold = 0.8, quantile = 0.95, capacity = 1.0, capacities = None))]
+pub(crate) fn runway_from_forecast(
+    py: Python<'_>,
+    forecasts: &Bound<'_, PyAny>,
+    history: Option<&Bound<'_, PyAny>>,
+    threshold: f64,
+    quantile: f64,
+    capacity: f64,
+    capacities: Option<HashMap<String, f64>>,
+) -> PyResult<(ArrowStream, ArrowStream)> {
+    let forecasts = frame_arg(py, forecasts, "forecasts")?;
+    let history = history.map(|h| frame_arg(py, h, "history")).transpose()?;
+    let (summary, curves) = run(py, move || {
+        let mut params = RunwayParams::default()
+            .threshold(threshold)
+            .quantile(quantile)
+            .capacity(capacity);
+        for (id, c) in capacities.unwrap_or_default() {
+            params = params.group_capacity(id, c);
+        }
+        let out = plan_runway_forecast(&forecasts, history.as_ref(), &params)?;
         Ok((out.summary, out.curves))
     })?;
     Ok((ArrowStream::new(summary), ArrowStream::new(curves)))
