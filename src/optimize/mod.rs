@@ -6,3 +6,4 @@
 //! where the billing data has them.
 
 pub mod catalog;
+pub mod commitments;

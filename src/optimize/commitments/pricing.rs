@@ -1,0 +1,184 @@
+//! Prices: upfront payments as equivalent hourly payments, and instruments built from a
+//! catalog's commitment offers.
+//!
+//! Catalog pools are measured in vCPU-hours (AWS's normalization factors are proportional to
+//! size, as vCPUs are), so one pool holds every size of a family in a region. Each price is
+//! taken from the family's cheapest instance per vCPU in the region.
+
+use std::collections::BTreeMap;
+
+use super::problem::{Coverage, Instrument, Pool};
+use crate::error::{Error, Result};
+use crate::optimize::catalog::{Catalog, Instance, Offer, OfferKind, Provider};
+
+/// The hourly payment over `term_hours` hours worth `upfront` now at annual rate
+/// `cost_of_capital`: `upfront * i / (1 - (1 + i)^-n)` with `i = (1 + rate)^(1/8760) - 1`
+/// (an annuity); `upfront / n` at rate 0.
+///
+/// ```
+/// use capcast::optimize::commitments::hourly_equivalent;
+/// assert!((hourly_equivalent(8760.0, 8760, 0.0) - 1.0).abs() < 1e-12);
+/// // At 5 % a year the equivalent is higher: money now is worth more than money later.
+/// let h = hourly_equivalent(8760.0, 8760, 0.05);
+/// assert!(h > 1.02 && h < 1.03);
+/// ```
+pub fn hourly_equivalent(upfront: f64, term_hours: usize, cost_of_capital: f64) -> f64 {
+    if upfront == 0.0 || term_hours == 0 {
+        return 0.0;
+    }
+    let n = term_hours as f64;
+    if cost_of_capital <= 0.0 {
+        return upfront / n;
+    }
+    let i = (1.0 + cost_of_capital).powf(1.0 / 8760.0) - 1.0;
+    upfront * i / (1.0 - (1.0 + i).powf(-n))
+}
+
+/// A pool as the catalog knows it: usage of one instance family in one region, in
+/// vCPU-hours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolKey {
+    /// The pool's id in the usage.
+    pub id: String,
+    /// The provider.
+    pub provider: Provider,
+    /// The region code.
+    pub region: String,
+    /// The instance family.
+    pub family: String,
+}
+
+/// Spend-based plans spanning pools: (provider, kind, term, name) -> (offer, scope).
+type Shared = BTreeMap<(Provider, OfferKind, u8, String), (Offer, Vec<Coverage>)>;
+
+/// The family's cheapest instance per vCPU in the region.
+fn representative<'a>(catalog: &'a Catalog, key: &'a PoolKey) -> Option<&'a Instance> {
+    catalog
+        .in_region(key.provider, &key.region)
+        .filter(|i| i.family == key.family && i.vcpu > 0.0 && i.on_demand_hourly > 0.0)
+        .min_by(|a, b| (a.on_demand_hourly / a.vcpu).total_cmp(&(b.on_demand_hourly / b.vcpu)))
+}
+
+fn kind_label(kind: OfferKind) -> &'static str {
+    match kind {
+        OfferKind::ReservedStandard => "RI standard",
+        OfferKind::ReservedConvertible => "RI convertible",
+        OfferKind::SavingsPlanEc2Instance => "EC2 Instance SP",
+        OfferKind::SavingsPlanCompute => "Compute SP",
+        OfferKind::AzureReservation => "Azure reservation",
+        OfferKind::AzureSavingsPlan => "Azure savings plan",
+        OfferKind::GcpCommittedUse => "GCP CUD",
+    }
+}
+
+fn payment_label(offer: &Offer) -> &'static str {
+    match offer.payment {
+        crate::optimize::catalog::Payment::NoUpfront => "no upfront",
+        crate::optimize::catalog::Payment::PartialUpfront => "partial upfront",
+        crate::optimize::catalog::Payment::AllUpfront => "all upfront",
+    }
+}
+
+/// The pools (priced on demand per vCPU-hour) and every instrument the catalog offers for
+/// them: one reservation per pool and offer (quantity in vCPU-hours per hour), one EC2
+/// Instance Savings Plan per family and region, and one Compute (or Azure) Savings Plan per
+/// provider, term and payment covering every pool of that provider (quantity in dollars of
+/// hourly commitment).
+///
+/// # Errors
+/// [`Error::Parameter`] naming a pool whose family and region the catalog does not price.
+pub fn instruments_from_catalog(
+    catalog: &Catalog,
+    pools: &[PoolKey],
+) -> Result<(Vec<Pool>, Vec<Instrument>)> {
+    let mut out_pools = Vec::new();
+    let mut instruments = Vec::new();
+    let mut shared: Shared = BTreeMap::new();
+    for key in pools {
+        let instance = representative(catalog, key).ok_or_else(|| {
+            Error::parameter(
+                "pools",
+                format!(
+                    "pool '{}': the catalog has no {:?} instance of family '{}' in region '{}'",
+                    key.id, key.provider, key.family, key.region
+                ),
+            )
+        })?;
+        let vcpu = instance.vcpu;
+        out_pools.push(Pool {
+            id: key.id.clone(),
+            on_demand: instance.on_demand_hourly / vcpu,
+        });
+        for offer in &instance.offers {
+            let name = format!(
+                "{} {}y {}",
+                kind_label(offer.kind),
+                offer.term_years,
+                payment_label(offer)
+            );
+            match offer.kind {
+                OfferKind::SavingsPlanCompute | OfferKind::AzureSavingsPlan => {
+                    let entry = shared
+                        .entry((key.provider, offer.kind, offer.term_years, name))
+                        .or_insert_with(|| (offer.clone(), Vec::new()));
+                    entry.1.push(Coverage {
+                        pool: key.id.clone(),
+                        rate: offer.effective_hourly() / vcpu,
+                    });
+                }
+                OfferKind::SavingsPlanEc2Instance => {
+                    let (upfront, hourly) = spend_split(offer);
+                    instruments.push(Instrument {
+                        name: format!("{name} {}", key.id),
+                        kind: offer.kind,
+                        term_years: offer.term_years,
+                        payment: offer.payment,
+                        upfront,
+                        hourly,
+                        scope: vec![Coverage {
+                            pool: key.id.clone(),
+                            rate: offer.effective_hourly() / vcpu,
+                        }],
+                    });
+                }
+                _ => instruments.push(Instrument {
+                    name: format!("{name} {}", key.id),
+                    kind: offer.kind,
+                    term_years: offer.term_years,
+                    payment: offer.payment,
+                    upfront: offer.upfront / vcpu,
+                    hourly: offer.hourly / vcpu,
+                    scope: vec![Coverage {
+                        pool: key.id.clone(),
+                        rate: 1.0,
+                    }],
+                }),
+            }
+        }
+    }
+    for ((_, kind, term_years, name), (offer, scope)) in shared {
+        let (upfront, hourly) = spend_split(&offer);
+        instruments.push(Instrument {
+            name,
+            kind,
+            term_years,
+            payment: offer.payment,
+            upfront,
+            hourly,
+            scope,
+        });
+    }
+    Ok((out_pools, instruments))
+}
+
+/// Per dollar of hourly commitment: the upfront and the recurring hourly fee, in the offer's
+/// proportions.
+fn spend_split(offer: &Offer) -> (f64, f64) {
+    let hours = offer.term_hours();
+    let total = offer.upfront + offer.hourly * hours;
+    if total <= 0.0 {
+        return (0.0, 1.0);
+    }
+    let share = offer.upfront / total;
+    (share * hours, 1.0 - share)
+}

@@ -1,0 +1,307 @@
+//! Tests of the optimizer: the newsvendor quantile, optimality against brute force, owned
+//! commitments, Savings Plan allocation, options and bad input.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::optimize::catalog::{OfferKind, Payment};
+
+pub(super) fn pool(id: &str, on_demand: f64) -> Pool {
+    Pool {
+        id: id.into(),
+        on_demand,
+    }
+}
+
+/// A no-upfront instrument at `hourly` per commitment unit covering `scope`.
+pub(super) fn instrument(
+    name: &str,
+    kind: OfferKind,
+    hourly: f64,
+    scope: &[(&str, f64)],
+) -> Instrument {
+    Instrument {
+        name: name.into(),
+        kind,
+        term_years: 1,
+        payment: Payment::NoUpfront,
+        upfront: 0.0,
+        hourly,
+        scope: scope
+            .iter()
+            .map(|(pool, rate)| Coverage {
+                pool: (*pool).into(),
+                rate: *rate,
+            })
+            .collect(),
+    }
+}
+
+fn expected_cost(problem: &Problem, quantities: &[f64]) -> f64 {
+    CommitmentParams::default()
+        .cost_of_capital(0.0)
+        .evaluate(problem, quantities)
+        .unwrap()
+        .summary
+        .expected_cost
+}
+
+#[test]
+fn newsvendor_quantile_by_hand() {
+    // Ten hours of usage; a reservation at 25 % discount (0.75 per unit-hour, on demand 1.0).
+    // Newsvendor: the cost of c is 0.75 c per hour plus E[(U - c)+], slope 0.75 - P(U > c).
+    // Sorted usage 2, 3, 5, 7, 8, 11, 13, 17, 19, 23: for c in [3, 5) P(U > c) = 0.8 (slope
+    // < 0), for c in [5, 7) P(U > c) = 0.7 (slope > 0): c* = 5 = F^-1(0.25), the
+    // ceil(0.25 * 10) = 3rd smallest value, unique because 0.25 * 10 is not an integer.
+    let values = vec![7.0, 2.0, 13.0, 5.0, 19.0, 3.0, 11.0, 23.0, 8.0, 17.0];
+    let usage = Usage::new(vec![pool("p", 1.0)], 10, 1, values).unwrap();
+    let ri = instrument("ri", OfferKind::ReservedStandard, 0.75, &[("p", 1.0)]);
+    let problem = Problem {
+        usage,
+        instruments: vec![ri],
+        existing: vec![],
+    };
+    let plan = CommitmentParams::default().solve(&problem).unwrap();
+    assert!(
+        (plan.quantities[0] - 5.0).abs() < 1e-5,
+        "{:?}",
+        plan.quantities
+    );
+    // Cost by hand: 10 h * 0.75 * 5 = 37.5 plus (7-5)+(13-5)+(19-5)+(11-5)+(23-5)+(8-5)+(17-5)
+    // = 2+8+14+6+18+3+12 = 63 -> 100.5; on demand 108 -> savings 7.5.
+    assert!((plan.summary.expected_cost - 100.5).abs() < 1e-4);
+    assert!((plan.summary.on_demand_cost - 108.0).abs() < 1e-9);
+    assert!((plan.summary.savings - 7.5).abs() < 1e-4);
+    assert_eq!(plan.purchases.len(), 1);
+    assert_eq!(plan.purchases[0].break_even_month, Some(1));
+}
+
+#[test]
+fn newsvendor_quantile_over_scenarios_and_savings_plan_units() {
+    // The same newsvendor through a Savings Plan in dollars: on demand 2.0 per unit-hour,
+    // plan rate 1.3 per unit-hour (d = 35 % off), commitment $c/h covers c/1.3 units. Usage
+    // is two scenarios of 5 hours, 1..=10 units. Cost slope in units q: 1.3 - 2 P(U > q),
+    // zero at P(U > q) = 0.65: for q in [3, 4) P = 0.7 (slope < 0), for q in [4, 5) P = 0.6
+    // (slope > 0): q* = 4 = F^-1(0.35) units -> $5.2 per hour.
+    let values: Vec<f64> = (1..=10).map(f64::from).collect();
+    let usage = Usage::new(vec![pool("p", 2.0)], 5, 2, values).unwrap();
+    let sp = instrument("sp", OfferKind::SavingsPlanCompute, 1.0, &[("p", 1.3)]);
+    let problem = Problem {
+        usage,
+        instruments: vec![sp],
+        existing: vec![],
+    };
+    let plan = CommitmentParams::default().solve(&problem).unwrap();
+    assert!(
+        (plan.quantities[0] - 5.2).abs() < 1e-4,
+        "{:?}",
+        plan.quantities
+    );
+}
+
+#[test]
+fn savings_plan_covers_the_highest_discount_first() {
+    // One hour, two pools of 10 units at $1; a compute plan priced 0.5 in pool a (50 % off)
+    // and 0.8 in pool b (20 % off). A $5 commitment covers all of a and none of b.
+    let usage = Usage::new(vec![pool("a", 1.0), pool("b", 1.0)], 1, 1, vec![10.0, 10.0]).unwrap();
+    let sp = instrument(
+        "sp",
+        OfferKind::SavingsPlanCompute,
+        1.0,
+        &[("b", 0.8), ("a", 0.5)],
+    );
+    let resolved = problem::resolve(&sp, &usage, "offers").unwrap();
+    let slots = [Slot {
+        scope: resolved.scope,
+        quantity: 5.0,
+        activity: Activity {
+            tranches: 1,
+            spacing: 1,
+            length: 10,
+        },
+    }];
+    let evaluation = evaluate(&usage, &slots);
+    assert!((evaluation.uncovered[0] - 10.0).abs() < 1e-12);
+    // The optimizer buys exactly that: every dollar covers $2 of a; in b only $1.25 per
+    // dollar, still worth it at break-even 0.8 for usage that is always there.
+    let problem = Problem {
+        usage,
+        instruments: vec![sp],
+        existing: vec![],
+    };
+    let plan = CommitmentParams::default().solve(&problem).unwrap();
+    assert!(
+        (plan.quantities[0] - 13.0).abs() < 1e-4,
+        "{:?}",
+        plan.quantities
+    );
+}
+
+#[test]
+fn owned_commitments_reduce_purchases() {
+    let values: Vec<f64> = (0..24).map(|h| 10.0 + (h % 6) as f64).collect();
+    let usage = Usage::new(vec![pool("p", 1.0)], 24, 1, values).unwrap();
+    let ri = instrument("ri", OfferKind::ReservedStandard, 0.6, &[("p", 1.0)]);
+    let mut problem = Problem {
+        usage,
+        instruments: vec![ri.clone()],
+        existing: vec![],
+    };
+    let without = CommitmentParams::default().solve(&problem).unwrap();
+    problem.existing.push(Existing {
+        instrument: ri.clone(),
+        quantity: 8.0,
+        end_hour: 24,
+    });
+    let with = CommitmentParams::default().solve(&problem).unwrap();
+    assert!(
+        (without.quantities[0] - with.quantities[0] - 8.0).abs() < 1e-4,
+        "{} vs {}",
+        without.quantities[0],
+        with.quantities[0]
+    );
+    // Expired before the horizon: no effect.
+    problem.existing[0].end_hour = 0;
+    let expired = CommitmentParams::default().solve(&problem).unwrap();
+    assert!((expired.quantities[0] - without.quantities[0]).abs() < 1e-4);
+    // Coverage before the purchase is the owned share.
+    assert!(with.monthly[0].coverage_before > 0.5);
+    assert!(with.monthly[0].coverage_after >= with.monthly[0].coverage_before);
+}
+
+#[test]
+fn options_budget_coverage_cvar_and_ladder() {
+    let values: Vec<f64> = (0..48).map(|h| 10.0 + ((h * 7) % 11) as f64).collect();
+    let usage = Usage::new(vec![pool("p", 1.0)], 24, 2, values).unwrap();
+    let mut all_up = instrument("ri", OfferKind::ReservedStandard, 0.0, &[("p", 1.0)]);
+    all_up.payment = Payment::AllUpfront;
+    all_up.upfront = 0.6 * 8760.0;
+    let problem = Problem {
+        usage,
+        instruments: vec![all_up],
+        existing: vec![],
+    };
+    let free = CommitmentParams::default().solve(&problem).unwrap();
+    assert!(free.quantities[0] > 10.0);
+    let budget = CommitmentParams::default()
+        .max_upfront(0.6 * 8760.0 * 5.0)
+        .solve(&problem)
+        .unwrap();
+    assert!((budget.quantities[0] - 5.0).abs() < 1e-4);
+    assert!((budget.summary.upfront - 0.6 * 8760.0 * 5.0).abs() < 1e-2);
+    let covered = CommitmentParams::default()
+        .min_coverage(0.99)
+        .solve(&problem)
+        .unwrap();
+    assert!(covered.quantities[0] > free.quantities[0]);
+    let cvar = CommitmentParams::default()
+        .risk(Risk::Cvar(0.9))
+        .solve(&problem)
+        .unwrap();
+    assert!(cvar.summary.cost_p90 <= free.summary.cost_p90 + 1e-6);
+    let ladder = CommitmentParams::default()
+        .ladder(3, 8)
+        .solve(&problem)
+        .unwrap();
+    assert_eq!(ladder.purchases[0].tranches, 3);
+    assert!(ladder.summary.expected_cost >= free.summary.expected_cost - 1e-6);
+    // Coverage bounds that contradict the budget: a clear error.
+    let err = CommitmentParams::default()
+        .max_upfront(0.0)
+        .min_coverage(0.9)
+        .solve(&problem)
+        .unwrap_err();
+    assert!(err.to_string().contains("constraints"), "{err}");
+}
+
+#[test]
+fn zero_usage_and_no_offers_give_empty_plans() {
+    let usage = Usage::new(vec![pool("p", 1.0)], 3, 1, vec![0.0; 3]).unwrap();
+    let ri = instrument("ri", OfferKind::ReservedStandard, 0.6, &[("p", 1.0)]);
+    let plan = CommitmentParams::default()
+        .solve(&Problem {
+            usage: usage.clone(),
+            instruments: vec![ri],
+            existing: vec![],
+        })
+        .unwrap();
+    assert!(plan.purchases.is_empty());
+    assert_eq!(plan.summary.on_demand_cost, 0.0);
+    let plan = CommitmentParams::default()
+        .solve(&Problem {
+            usage,
+            instruments: vec![],
+            existing: vec![],
+        })
+        .unwrap();
+    assert!(plan.purchases.is_empty());
+}
+
+#[test]
+fn bad_input_is_named() {
+    let err = Usage::new(vec![pool("p", 1.0)], 2, 1, vec![1.0, f64::NAN]).unwrap_err();
+    assert!(
+        err.to_string().contains("pool 'p', scenario 0, hour 1"),
+        "{err}"
+    );
+    let usage = Usage::new(vec![pool("p", 1.0)], 2, 1, vec![1.0, 2.0]).unwrap();
+    let elsewhere = instrument("ri eu", OfferKind::ReservedStandard, 0.6, &[("q", 1.0)]);
+    let err = CommitmentParams::default()
+        .solve(&Problem {
+            usage,
+            instruments: vec![elsewhere],
+            existing: vec![],
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("'ri eu' covers pool 'q'"), "{err}");
+    assert!(CommitmentParams::default()
+        .min_coverage(1.5)
+        .check()
+        .is_err());
+    assert!(CommitmentParams::default()
+        .risk(Risk::Cvar(1.0))
+        .check()
+        .is_err());
+    assert!(CommitmentParams::default().ladder(0, 730).check().is_err());
+}
+
+fn small_case() -> impl Strategy<Value = (Vec<f64>, f64, f64, f64)> {
+    (
+        proptest::collection::vec(0.0f64..10.0, 12),
+        0.4f64..0.9,
+        0.4f64..0.9,
+        0.5f64..0.95,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+    /// On small cases (two pools, six hours, three instruments: a reservation per pool and a
+    /// compute plan over both) the optimizer's expected cost is never above that of any
+    /// portfolio on a grid of 9^3 quantities.
+    #[test]
+    fn optimum_beats_every_grid_portfolio((values, ri_a, ri_b, sp_rate) in small_case()) {
+        let usage = Usage::new(vec![pool("a", 1.0), pool("b", 1.5)], 6, 1, values).unwrap();
+        let problem = Problem {
+            usage,
+            instruments: vec![
+                instrument("ri a", OfferKind::ReservedStandard, ri_a, &[("a", 1.0)]),
+                instrument("ri b", OfferKind::ReservedStandard, ri_b * 1.5, &[("b", 1.0)]),
+                instrument("sp", OfferKind::SavingsPlanCompute, 1.0, &[("a", sp_rate), ("b", sp_rate * 1.5)]),
+            ],
+            existing: vec![],
+        };
+        let plan = CommitmentParams::default().cost_of_capital(0.0).solve(&problem).unwrap();
+        let best = expected_cost(&problem, &plan.quantities);
+        prop_assert!((best - plan.summary.expected_cost).abs() < 1e-6 * best.max(1.0));
+        let grid: Vec<f64> = (0..9).map(|k| k as f64 * 1.25).collect();
+        for &a in &grid {
+            for &b in &grid {
+                for &s in &grid {
+                    let other = expected_cost(&problem, &[a, b, s * 1.5]);
+                    prop_assert!(best <= other + 1e-5 * other.max(1.0), "{best} > {other} at {a} {b} {s}");
+                }
+            }
+        }
+    }
+}
