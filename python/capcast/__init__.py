@@ -25,6 +25,12 @@ import polars as pl
 
 from capcast import _native
 from capcast._catalog import catalog, catalog_offers
+from capcast._commitments import (
+    CommitmentBacktest,
+    CommitmentPlan,
+    backtest_commitments,
+    optimize_commitments,
+)
 from capcast._forecast import (
     BacktestResult,
     Chart,
@@ -87,6 +93,8 @@ __all__ = [
     "SloResult",
     "Chart",
     "ForecastResult",
+    "CommitmentBacktest",
+    "CommitmentPlan",
     "CapcastError",
     "ComputeError",
     "CostTotal",
@@ -115,9 +123,11 @@ __all__ = [
     "runway_from_forecast",
     "servers_for_wait",
     "slo_burn",
+    "backtest_commitments",
     "fan_chart",
     "forecast",
     "generate_sample",
+    "optimize_commitments",
     "read_billing",
     "read_utilization",
     "sample_paths",

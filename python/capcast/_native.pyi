@@ -31,6 +31,8 @@ __all__ = [
     "runway_chart",
     "runway_from_forecast",
     "burndown_chart",
+    "optimize_commitments",
+    "backtest_commitments",
     "_echo_frame",
     "_panic",
     "__version__",
@@ -277,3 +279,34 @@ def catalog_offers(
     provider: str | None = None,
     region: str | None = None,
 ) -> ArrowStream: ...
+
+def optimize_commitments(
+    usage: object,
+    offers: object,
+    existing: object | None = None,
+    *,
+    cost_of_capital: float = 0.05,
+    max_upfront: float | None = None,
+    min_coverage: float | None = None,
+    max_coverage: float | None = None,
+    risk: str = "mean",
+    alpha: float = 0.9,
+    ladder: int = 1,
+    ladder_spacing_hours: int = 730,
+    max_samples: int = 100000,
+    seed: int = 0,
+) -> tuple[ArrowStream, ArrowStream, ArrowStream, ArrowStream]: ...
+def backtest_commitments(
+    history: object,
+    offers: object,
+    existing: object | None = None,
+    *,
+    buy_hour: int,
+    eval_hours: int = 8760,
+    lookback_hours: int = 720,
+    scenarios: str = "forecast",
+    paths: int = 20,
+    cost_of_capital: float = 0.05,
+    max_samples: int = 100000,
+    seed: int = 0,
+) -> tuple[ArrowStream, ArrowStream]: ...

@@ -8,6 +8,7 @@
 
 mod arrow;
 mod catalog;
+mod commitments;
 mod errors;
 mod forecast;
 mod generate;
@@ -28,6 +29,8 @@ mod native {
     use super::arrow::ArrowStream;
     #[pymodule_export]
     use super::catalog::{catalog, catalog_offers};
+    #[pymodule_export]
+    use super::commitments::{backtest_commitments, optimize_commitments};
     #[pymodule_export]
     use super::forecast::{anomalies, backtest, fan_chart, forecast, sample_paths};
     #[pymodule_export]

@@ -305,3 +305,106 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn backtest_ranks_hindsight_first() {
+    // Eight weeks of a daily cycle with a step up after week 4; buy after week 5.
+    let hours = 24 * 7 * 8;
+    let values: Vec<f64> = (0..hours)
+        .map(|h| {
+            10.0 + 5.0 * f64::from(u8::from(h % 24 < 12)) + if h > 24 * 7 * 4 { 4.0 } else { 0.0 }
+        })
+        .collect();
+    let history = Usage::new(vec![pool("p", 1.0)], hours, 1, values).unwrap();
+    let instruments = vec![
+        instrument("ri", OfferKind::ReservedStandard, 0.6, &[("p", 1.0)]),
+        instrument("sp", OfferKind::SavingsPlanCompute, 1.0, &[("p", 0.7)]),
+    ];
+    for scenarios in [
+        Scenarios::Bootstrap { paths: 5 },
+        Scenarios::Forecast { paths: 5 },
+    ] {
+        let mut params = BacktestParams::new(24 * 7 * 5, 24 * 7 * 3);
+        params.scenarios = scenarios;
+        let result = backtest(&history, &instruments, &[], &params).unwrap();
+        let names: Vec<&str> = result.rows.iter().map(|r| r.policy.as_str()).collect();
+        assert_eq!(
+            names,
+            ["capcast", "cost_explorer", "hindsight", "on_demand"]
+        );
+        for row in &result.rows {
+            assert!(row.regret >= -1e-6 * row.realised_cost, "{row:?}");
+            assert_eq!(row.monthly_cost.len(), 1);
+        }
+        // Buying something beats buying nothing on steady usage.
+        assert!(result.rows[0].realised_cost < result.rows[3].realised_cost);
+    }
+    let err = backtest(&history, &instruments, &[], &BacktestParams::new(10, 100)).unwrap_err();
+    assert!(err.to_string().contains("buy_hour"), "{err}");
+}
+
+#[test]
+fn catalog_offers_become_instruments() {
+    use crate::optimize::catalog::{Architecture, Catalog, Instance, Offer, Provider};
+    let offer = |kind, payment, upfront, hourly| Offer {
+        kind,
+        term_years: 1,
+        payment,
+        upfront,
+        hourly,
+    };
+    let instance = |family: &str, vcpu: f64, od: f64| Instance {
+        provider: Provider::Aws,
+        region: "us-east-1".into(),
+        instance_type: format!("{family}.large"),
+        family: family.into(),
+        generation: None,
+        architecture: Architecture::X86_64,
+        vcpu,
+        memory_gib: 8.0,
+        burstable: false,
+        on_demand_hourly: od,
+        currency: "USD".into(),
+        offers: vec![
+            offer(
+                OfferKind::ReservedStandard,
+                Payment::AllUpfront,
+                od * 0.55 * 8760.0,
+                0.0,
+            ),
+            offer(
+                OfferKind::SavingsPlanCompute,
+                Payment::NoUpfront,
+                0.0,
+                od * 0.7,
+            ),
+        ],
+    };
+    let catalog = Catalog {
+        instances: vec![instance("m6i", 2.0, 0.096), instance("c6i", 2.0, 0.085)],
+        source: "test".into(),
+    };
+    let keys: Vec<PoolKey> = ["m6i", "c6i"]
+        .iter()
+        .map(|f| PoolKey {
+            id: format!("{f}/us-east-1"),
+            provider: Provider::Aws,
+            region: "us-east-1".into(),
+            family: (*f).into(),
+        })
+        .collect();
+    let (pools, instruments) = instruments_from_catalog(&catalog, &keys).unwrap();
+    assert!((pools[0].on_demand - 0.048).abs() < 1e-12);
+    // One reservation per pool, one compute plan over both.
+    assert_eq!(instruments.len(), 3);
+    let sp = instruments.iter().find(|i| i.scope.len() == 2).unwrap();
+    assert!((sp.scope[0].rate - 0.048 * 0.7).abs() < 1e-12);
+    assert_eq!(sp.hourly, 1.0);
+    let ri = &instruments[0];
+    assert!((ri.upfront - 0.048 * 0.55 * 8760.0).abs() < 1e-9);
+    let missing = PoolKey {
+        family: "r7g".into(),
+        ..keys[0].clone()
+    };
+    assert!(instruments_from_catalog(&catalog, &[missing]).is_err());
+}

@@ -1,0 +1,186 @@
+//! Bindings of the commitment portfolio optimizer: `optimize_commitments` and
+//! `backtest_commitments`. Frames in and out (see [`crate::optimize::commitments::frames`]
+//! for their columns).
+
+use polars::prelude::*;
+use pyo3::prelude::*;
+
+use super::arrow::{frame_arg, ArrowStream};
+use super::errors::run;
+use crate::error::{Error, Result};
+use crate::optimize::commitments::{
+    backtest, plan_frames, problem_from_frames, BacktestParams, CommitmentParams, Risk, Scenarios,
+};
+
+/// The optimizer's parameters from keyword arguments.
+#[allow(clippy::too_many_arguments)]
+fn params(
+    cost_of_capital: f64,
+    max_upfront: Option<f64>,
+    min_coverage: Option<f64>,
+    max_coverage: Option<f64>,
+    risk: &str,
+    alpha: f64,
+    ladder: usize,
+    ladder_spacing_hours: usize,
+    max_samples: usize,
+    seed: u64,
+) -> Result<CommitmentParams> {
+    let risk = match risk {
+        "mean" => Risk::Mean,
+        "cvar" => Risk::Cvar(alpha),
+        other => {
+            return Err(Error::parameter(
+                "risk",
+                format!("'{other}' is not one of mean, cvar"),
+            ))
+        }
+    };
+    let mut params = CommitmentParams::default()
+        .cost_of_capital(cost_of_capital)
+        .risk(risk)
+        .ladder(ladder, ladder_spacing_hours)
+        .max_samples(max_samples)
+        .seed(seed);
+    if let Some(budget) = max_upfront {
+        params = params.max_upfront(budget);
+    }
+    if let Some(min) = min_coverage {
+        params = params.min_coverage(min);
+    }
+    if let Some(max) = max_coverage {
+        params = params.max_coverage(max);
+    }
+    params.check()?;
+    Ok(params)
+}
+
+/// `optimize_commitments(usage, offers, existing, *, ...)` -> `(purchases, summary, monthly,
+/// quantities)`.
+#[pyfunction]
+#[pyo3(signature = (usage, offers, existing = None, *, cost_of_capital = 0.05, max_upfront = None, min_coverage = None, max_coverage = None, risk = "mean", alpha = 0.9, ladder = 1, ladder_spacing_hours = 730, max_samples = 100000, seed = 0))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn optimize_commitments(
+    py: Python<'_>,
+    usage: &Bound<'_, PyAny>,
+    offers: &Bound<'_, PyAny>,
+    existing: Option<&Bound<'_, PyAny>>,
+    cost_of_capital: f64,
+    max_upfront: Option<f64>,
+    min_coverage: Option<f64>,
+    max_coverage: Option<f64>,
+    risk: &str,
+    alpha: f64,
+    ladder: usize,
+    ladder_spacing_hours: usize,
+    max_samples: usize,
+    seed: u64,
+) -> PyResult<(ArrowStream, ArrowStream, ArrowStream, ArrowStream)> {
+    let usage = frame_arg(py, usage, "usage")?;
+    let offers = frame_arg(py, offers, "offers")?;
+    let existing = existing.map(|e| frame_arg(py, e, "existing")).transpose()?;
+    let risk = risk.to_string();
+    let (purchases, summary, monthly, quantities) = run(py, move || {
+        let params = params(
+            cost_of_capital,
+            max_upfront,
+            min_coverage,
+            max_coverage,
+            &risk,
+            alpha,
+            ladder,
+            ladder_spacing_hours,
+            max_samples,
+            seed,
+        )?;
+        let (problem, _) = problem_from_frames(&usage, &offers, existing.as_ref())?;
+        let plan = params.solve(&problem)?;
+        let (purchases, summary, monthly) = plan_frames(&plan)?;
+        let quantities = df!(
+            "instrument" => problem.instruments.iter().map(|i| i.name.clone()).collect::<Vec<_>>(),
+            "quantity" => plan.quantities.clone(),
+        )?;
+        Ok((purchases, summary, monthly, quantities))
+    })?;
+    Ok((
+        ArrowStream::new(purchases),
+        ArrowStream::new(summary),
+        ArrowStream::new(monthly),
+        ArrowStream::new(quantities),
+    ))
+}
+
+/// `backtest_commitments(history, offers, existing, *, buy_hour, eval_hours, ...)` ->
+/// `(policies, monthly)`.
+#[pyfunction]
+#[pyo3(signature = (history, offers, existing = None, *, buy_hour, eval_hours = 8760, lookback_hours = 720, scenarios = "forecast", paths = 20, cost_of_capital = 0.05, max_samples = 100000, seed = 0))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn backtest_commitments(
+    py: Python<'_>,
+    history: &Bound<'_, PyAny>,
+    offers: &Bound<'_, PyAny>,
+    existing: Option<&Bound<'_, PyAny>>,
+    buy_hour: usize,
+    eval_hours: usize,
+    lookback_hours: usize,
+    scenarios: &str,
+    paths: usize,
+    cost_of_capital: f64,
+    max_samples: usize,
+    seed: u64,
+) -> PyResult<(ArrowStream, ArrowStream)> {
+    let history = frame_arg(py, history, "history")?;
+    let offers = frame_arg(py, offers, "offers")?;
+    let existing = existing.map(|e| frame_arg(py, e, "existing")).transpose()?;
+    let scenarios = scenarios.to_string();
+    let (policies, monthly) = run(py, move || {
+        let how = match scenarios.as_str() {
+            "forecast" => Scenarios::Forecast { paths },
+            "bootstrap" => Scenarios::Bootstrap { paths },
+            other => {
+                return Err(Error::parameter(
+                    "scenarios",
+                    format!("'{other}' is not one of forecast, bootstrap"),
+                ))
+            }
+        };
+        if paths == 0 {
+            return Err(Error::parameter("paths", "must be >= 1"));
+        }
+        let (problem, _) = problem_from_frames(&history, &offers, existing.as_ref())?;
+        let mut params = BacktestParams::new(buy_hour, eval_hours);
+        params.lookback_hours = lookback_hours;
+        params.scenarios = how;
+        params.seed = seed;
+        params.optimizer = CommitmentParams::default()
+            .cost_of_capital(cost_of_capital)
+            .max_samples(max_samples)
+            .seed(seed);
+        let result = backtest(
+            &problem.usage,
+            &problem.instruments,
+            &problem.existing,
+            &params,
+        )?;
+        let rows = &result.rows;
+        let policies = df!(
+            "policy" => rows.iter().map(|r| r.policy.clone()).collect::<Vec<_>>(),
+            "realised_cost" => rows.iter().map(|r| r.realised_cost).collect::<Vec<_>>(),
+            "on_demand_cost" => rows.iter().map(|r| r.on_demand_cost).collect::<Vec<_>>(),
+            "esr" => rows.iter().map(|r| r.esr).collect::<Vec<_>>(),
+            "regret" => rows.iter().map(|r| r.regret).collect::<Vec<_>>(),
+            "upfront" => rows.iter().map(|r| r.upfront).collect::<Vec<_>>(),
+        )?;
+        let (mut policy, mut month, mut cost) = (Vec::new(), Vec::new(), Vec::new());
+        for row in rows {
+            for (m, c) in row.monthly_cost.iter().enumerate() {
+                policy.push(row.policy.clone());
+                month.push(m as i64 + 1);
+                cost.push(*c);
+            }
+        }
+        let monthly = df!("policy" => policy, "month" => month, "cost" => cost)?;
+        Ok((policies, monthly))
+    })?;
+    Ok((ArrowStream::new(policies), ArrowStream::new(monthly)))
+}
