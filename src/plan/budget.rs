@@ -366,6 +366,16 @@ pub fn budget_forecast(
     params.check()?;
     let history = read_series(history, "history", "y", true)?;
     let input = read_paths(paths, "paths")?;
+    if let Some((id, _)) = params
+        .group_budgets
+        .keys()
+        .find(|(id, _)| !input.groups.iter().any(|g| &g.id == id))
+    {
+        return Err(Error::parameter(
+            "group_budget",
+            format!("a budget was given for '{id}', but the paths have no such unique_id"),
+        ));
+    }
     let by_id: HashMap<&str, &Series> = history.groups.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut rows = Rows::default();
     for group in &input.groups {

@@ -85,6 +85,19 @@ impl RunwayParams {
         Ok(())
     }
 
+    /// Checks that every group capacity names one of `ids`.
+    pub(crate) fn check_ids<'a>(&self, ids: impl Iterator<Item = &'a str> + Clone) -> Result<()> {
+        for id in self.group_capacity.keys() {
+            if !ids.clone().any(|i| i == id) {
+                return Err(Error::parameter(
+                    "capacities",
+                    format!("a capacity was given for '{id}', but there is no such unique_id"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn capacity_of(&self, id: &str) -> f64 {
         self.group_capacity
             .get(id)
@@ -197,6 +210,7 @@ pub fn runway(
 ) -> Result<Runway> {
     params.check()?;
     let input = read_paths(paths, "paths")?;
+    params.check_ids(input.groups.iter().map(|g| g.id.as_str()))?;
     let peaks = history_peaks(history)?;
     let mut table = Table::default();
     for group in &input.groups {
@@ -470,6 +484,7 @@ mod tests {
             RunwayParams::default().quantile(1.0),
             RunwayParams::default().capacity(-4.0),
             RunwayParams::default().group_capacity("g", 0.0),
+            RunwayParams::default().group_capacity("other", 2.0),
         ] {
             assert!(runway(&f, None, &p).is_err(), "{p:?}");
         }

@@ -88,6 +88,7 @@ pub fn runway_from_forecast(
     let p10 = optional("yhat_lower_80")?;
     let p50 = optional("yhat")?;
     let p90 = optional("yhat_upper_80")?;
+    params.check_ids(q.groups.iter().map(|g| g.id.as_str()))?;
     let peaks = history_peaks(history)?;
     let mut table = Table::default();
     for (g, series) in q.groups.iter().enumerate() {
