@@ -11,5 +11,6 @@ mod catalog_cli;
 mod cli;
 mod forecast_cli;
 mod generate;
+mod plan_report;
 mod series;
 mod utilization;

@@ -57,6 +57,7 @@ from capcast._plan import (
     servers_for_wait,
     slo_burn,
 )
+from capcast._plan_report import Figure, PlanReport, ReportSection, plan
 from capcast._reports import (
     CostTotal,
     DuplicateReport,
@@ -101,14 +102,17 @@ __all__ = [
     "DataError",
     "DuplicateReport",
     "FileReport",
+    "Figure",
     "FormatError",
     "Issue",
     "LoadReport",
     "NotFoundError",
     "ParameterError",
+    "PlanReport",
     "ReadError",
     "Rejection",
     "Repair",
+    "ReportSection",
     "UtilizationFileReport",
     "UtilizationLoad",
     "UtilizationReport",
@@ -128,6 +132,7 @@ __all__ = [
     "forecast",
     "generate_sample",
     "optimize_commitments",
+    "plan",
     "read_billing",
     "read_utilization",
     "sample_paths",

@@ -4,7 +4,7 @@ public API is the package ``capcast``."""
 
 from collections.abc import Mapping, Sequence
 from os import PathLike
-from typing import final
+from typing import Any, final
 
 __version__: str
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "burndown_chart",
     "optimize_commitments",
     "backtest_commitments",
+    "plan",
     "_echo_frame",
     "_panic",
     "__version__",
@@ -310,3 +311,15 @@ def backtest_commitments(
     max_samples: int = 100000,
     seed: int = 0,
 ) -> tuple[ArrowStream, ArrowStream]: ...
+def plan(
+    billing: Sequence[str] | None = None,
+    *,
+    utilization: Sequence[str] | None = None,
+    budget: str | None = None,
+    budget_file: str | None = None,
+    horizon_days: int = 30,
+    paths: int = 200,
+    seed: int = 0,
+    out: str | None = None,
+    lenient: bool = False,
+) -> dict[str, Any]: ...

@@ -7,6 +7,7 @@ mod forecast;
 mod generate;
 mod ingest;
 mod paths;
+mod plan;
 mod series;
 mod summary;
 mod utilization;
@@ -47,6 +48,9 @@ enum Command {
     Generate(generate::Args),
     /// Print an instance catalog (bundled, or loaded from AWS, Azure, GCP price files or CSV).
     Catalog(catalog::Args),
+    /// The planning report: forecast, budget, rightsizing, commitments and capacity, written
+    /// as one HTML page with every chart (SVG, PNG) and table (CSV, JSON).
+    Plan(plan::Args),
 }
 
 /// Runs the command line.
@@ -74,6 +78,7 @@ pub fn main() -> ExitCode {
         Command::Backtest(args) => forecast::run_backtest(args),
         Command::Anomalies(args) => forecast::run_anomalies(args),
         Command::Catalog(args) => catalog::run(args),
+        Command::Plan(args) => plan::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

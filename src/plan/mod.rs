@@ -29,6 +29,7 @@ pub mod budget;
 pub mod erlang;
 pub(crate) mod frame;
 pub mod period;
+pub mod report;
 pub mod required;
 pub mod runway;
 pub mod runway_forecast;

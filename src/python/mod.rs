@@ -14,6 +14,7 @@ mod forecast;
 mod generate;
 mod ingest;
 mod plan;
+mod report;
 mod series;
 
 use pyo3::prelude::*;
@@ -44,6 +45,8 @@ mod native {
     };
     #[pymodule_export]
     use super::series::{aggregate, tag_coverage, top_movers};
+    #[pymodule_export]
+    use super::report::plan;
     #[pymodule_export]
     use super::{_echo_frame, _panic};
 

@@ -1,0 +1,311 @@
+//! The cost forecast section: daily cost by service forecast with capcast's auto mode (each
+//! series' model chosen by backtest error, conformal intervals), a fan chart of all services
+//! and of the largest ones, and a table of the next period against the last.
+
+use polars::prelude::*;
+
+use crate::chart::frames::fan_chart_data;
+use crate::chart::{FanChart, ValueFormat};
+use crate::error::Result;
+use crate::forecast::registry::BatchSpec;
+use crate::forecast::{anomalies, forecast_frame, BatchForecast, BatchParams};
+use crate::plan::report::context::{date, money, symbol, Context, DAY_US, TOTAL};
+use crate::plan::report::model::{Figure, ReportChart, ReportTable, Section, Setting};
+use crate::plan::report::PlanParams;
+
+/// Services charted one by one (the largest forecasts), besides the total.
+const CHARTED_SERVICES: usize = 4;
+
+/// The batch parameters of the cost forecast.
+pub(crate) fn batch_params(params: &PlanParams) -> Result<BatchParams> {
+    Ok(BatchSpec {
+        models: vec!["auto".into()],
+        seasons: None,
+        step: Some("1d".into()),
+        missing: "zero".into(),
+        combine: "sum".into(),
+        windows: None,
+    }
+    .params(params.horizon_days, &params.levels, |auto| auto)?
+    .non_negative(true)
+    .paths(params.paths)
+    .seed(params.seed))
+}
+
+/// Forecasts every daily series of `ctx`.
+pub(crate) fn run(ctx: &Context, params: &PlanParams) -> Result<BatchForecast> {
+    forecast_frame(&ctx.daily, &batch_params(params)?)
+}
+
+fn value_format(currency: &str) -> ValueFormat {
+    match symbol(currency) {
+        Some(s) => ValueFormat::currency(s),
+        None => ValueFormat::plain(),
+    }
+}
+
+/// Per series: the sum of `y` over the `days` days before `end` (exclusive).
+fn history_sums(ctx: &Context, days: usize) -> Result<DataFrame> {
+    let end = ctx.last_day + DAY_US;
+    let start = end - days as i64 * DAY_US;
+    Ok(ctx
+        .daily
+        .clone()
+        .lazy()
+        .filter(
+            col("ds")
+                .cast(DataType::Int64)
+                .gt_eq(lit(start))
+                .and(col("ds").cast(DataType::Int64).lt(lit(end))),
+        )
+        .group_by([col("unique_id")])
+        .agg([col("y").sum().alias("history_cost")])
+        .collect()?)
+}
+
+/// The section, and the settings it used.
+pub(crate) fn section(
+    ctx: &Context,
+    params: &PlanParams,
+    result: &BatchForecast,
+    settings: &mut Vec<Setting>,
+) -> Result<Section> {
+    let h = params.horizon_days;
+    let cur = ctx.currency.as_str();
+    let mut section = Section::new("forecast", "Cost forecast by service");
+
+    // The horizon total per path, then its quantiles, per series.
+    let mut per_path = result
+        .paths
+        .clone()
+        .unwrap_or_default()
+        .lazy()
+        .group_by([col("unique_id"), col("path")])
+        .agg([col("y").sum()])
+        .group_by([col("unique_id")])
+        .agg([
+            col("y")
+                .quantile(lit(0.1), QuantileMethod::Linear)
+                .alias("forecast_lower_80"),
+            col("y")
+                .quantile(lit(0.9), QuantileMethod::Linear)
+                .alias("forecast_upper_80"),
+        ]);
+    if result.paths.is_none() {
+        per_path = df!("unique_id" => Vec::<String>::new(), "forecast_lower_80" => Vec::<f64>::new(), "forecast_upper_80" => Vec::<f64>::new())?.lazy();
+    }
+    let table = result
+        .forecasts
+        .clone()
+        .lazy()
+        .group_by([col("unique_id")])
+        .agg([col("yhat").sum().alias("forecast_cost")])
+        .join(
+            history_sums(ctx, h)?.lazy(),
+            [col("unique_id")],
+            [col("unique_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            per_path,
+            [col("unique_id")],
+            [col("unique_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            result
+                .models
+                .clone()
+                .lazy()
+                .select([col("unique_id"), col("model")]),
+            [col("unique_id")],
+            [col("unique_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(
+            when(col("history_cost").gt(lit(0.0)))
+                .then((col("forecast_cost") / col("history_cost") - lit(1.0)) * lit(100.0))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("change_pct"),
+        )
+        .select([
+            col("unique_id").alias("service"),
+            col("history_cost"),
+            col("forecast_cost"),
+            col("forecast_lower_80"),
+            col("forecast_upper_80"),
+            col("change_pct"),
+            col("model"),
+        ])
+        .sort(
+            ["forecast_cost"],
+            SortMultipleOptions::default().with_order_descending(true),
+        )
+        .collect()?;
+
+    // Headline: all services.
+    let services = table.column("service")?.str()?.clone();
+    let find = |name: &str| (0..table.height()).find(|&i| services.get(i) == Some(name));
+    let num = |c: &str, i: usize| -> Option<f64> {
+        table.column(c).ok()?.f64().ok()?.get(i)
+    };
+    if let Some(i) = find(TOTAL) {
+        let note = match (num("forecast_lower_80", i), num("forecast_upper_80", i)) {
+            (Some(lo), Some(hi)) => format!("80 % interval {} – {}", money(lo, cur, 0), money(hi, cur, 0)),
+            _ => String::new(),
+        };
+        section.figures.push(Figure::new(
+            format!("Forecast cost, next {h} days"),
+            money(num("forecast_cost", i).unwrap_or(0.0), cur, 0),
+            note,
+        ));
+        if let (Some(prev), Some(change)) = (num("history_cost", i), num("change_pct", i)) {
+            section.figures.push(Figure::new(
+                format!("Last {h} days"),
+                money(prev, cur, 0),
+                format!("forecast {change:+.1} % against it"),
+            ));
+        }
+    }
+    // The service growing most in money.
+    let mut best: Option<(String, f64)> = None;
+    for i in 0..table.height() {
+        let (Some(name), Some(f), Some(p)) = (services.get(i), num("forecast_cost", i), num("history_cost", i)) else {
+            continue;
+        };
+        if name != TOTAL && best.as_ref().is_none_or(|b| f - p > b.1) {
+            best = Some((name.to_string(), f - p));
+        }
+    }
+    if let Some((name, delta)) = best.filter(|b| b.1 > 0.0) {
+        section.figures.push(Figure::new(
+            "Largest increase",
+            name,
+            format!("{} more than the last {h} days", money(delta, cur, 0)),
+        ));
+    }
+    section.text.push(format!(
+        "Daily EffectiveCost (amortized) per ServiceName from {} to {}, forecast {h} days ahead. Each series' model is chosen by capcast's auto mode (rolling-origin backtests); intervals are conformal, from the backtest errors; the interval of each {h}-day total comes from {} sample paths.",
+        date(ctx.first_day),
+        date(ctx.last_day),
+        params.paths,
+    ));
+    settings.push(Setting::new("Forecast horizon", format!("{h} days"), "--horizon-days"));
+    settings.push(Setting::new(
+        "Forecast model",
+        "auto: per series, the best of the registered models by backtest error",
+        "default",
+    ));
+    settings.push(Setting::new(
+        "Interval levels",
+        params.levels.iter().map(|l| format!("{l} %")).collect::<Vec<_>>().join(", "),
+        "default",
+    ));
+    settings.push(Setting::new("Sample paths", params.paths.to_string(), format!("seed {}", params.seed)));
+
+    // Charts: the total, then the largest services.
+    let fmt = value_format(cur);
+    let mut charted: Vec<String> = vec![TOTAL.to_string()];
+    charted.extend(
+        services
+            .iter()
+            .flatten()
+            .filter(|s| *s != TOTAL)
+            .take(CHARTED_SERVICES)
+            .map(str::to_string),
+    );
+    for (k, id) in charted.iter().enumerate() {
+        let data = fan_chart_data(&result.history, &result.forecasts, Some(&result.changepoints), Some(id))?;
+        let forecast = data.forecast();
+        let name = if k == 0 {
+            "cost_forecast_total".to_string()
+        } else {
+            format!("cost_forecast_{k}")
+        };
+        let title = format!("{id}: daily cost, history and {h}-day forecast");
+        let last = (4 * h).max(90);
+        section.charts.push(ReportChart::new(name, title.clone(), |f| {
+            FanChart::new(&data.history_ds, &data.history_y, &forecast)
+                .title(title.clone())
+                .y_label(format!("{} per day", if cur.is_empty() { "cost" } else { cur }))
+                .value_format(fmt.clone())
+                .changepoints(&data.changepoints)
+                .last(last)
+                .size(1100, 480)
+                .render(f)
+        })?);
+    }
+
+    section.tables.push(ReportTable::new(
+        "forecast_by_service",
+        format!("Cost by service: last {h} days and the next {h} days"),
+        table,
+    ));
+    section.tables.push(ReportTable::new(
+        "forecast_daily",
+        "Daily forecast per service, with intervals",
+        result.forecasts.clone(),
+    ));
+    section.tables.push(ReportTable::new(
+        "forecast_models",
+        "The model chosen per service",
+        result.models.clone(),
+    ));
+    Ok(section)
+}
+
+/// The cost anomalies section: days whose cost fell outside the 95 % backtest interval.
+pub(crate) fn anomalies_section(ctx: &Context, params: &PlanParams) -> Result<Section> {
+    let mut section = Section::new("anomalies", "Cost anomalies");
+    let batch = batch_params(params)?.paths(0);
+    let found = anomalies(&ctx.daily, &batch, 95.0)?
+        .lazy()
+        .filter(col("unique_id").neq(lit(TOTAL)))
+        .sort(
+            ["excess"],
+            SortMultipleOptions::default().with_order_descending(true),
+        )
+        .select([
+            col("unique_id").alias("service"),
+            col("ds"),
+            col("y").alias("cost"),
+            col("yhat").alias("expected"),
+            col("lower"),
+            col("upper"),
+            col("excess"),
+        ])
+        .collect()?;
+    let cur = ctx.currency.as_str();
+    let above = found
+        .column("excess")?
+        .f64()?
+        .iter()
+        .flatten()
+        .filter(|v| *v > 0.0)
+        .count();
+    section.figures.push(Figure::new(
+        "Anomalous days",
+        found.height().to_string(),
+        format!("{above} above and {} below the 95 % interval", found.height() - above),
+    ));
+    if let Some(top) = found.column("excess")?.f64()?.get(0).filter(|v| *v > 0.0) {
+        let service = found.column("service")?.str()?.get(0).unwrap_or("").to_string();
+        let day = found
+            .column("ds")?
+            .cast(&DataType::Int64)?
+            .i64()?
+            .get(0)
+            .map(date)
+            .unwrap_or_default();
+        section.figures.push(Figure::new(
+            "Largest excess",
+            money(top, cur, 0),
+            format!("{service} on {day}"),
+        ));
+    }
+    section.text.push(
+        "Days whose cost lies outside the 95 % interval of rolling-origin backtest forecasts (the model auto mode ranks best per service), largest excess first. The scan covers the backtest windows, the most recent weeks.".into(),
+    );
+    section.tables.push(ReportTable::new("cost_anomalies", "Cost anomalies by service and day", found));
+    Ok(section)
+}

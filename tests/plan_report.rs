@@ -1,0 +1,249 @@
+//! `capcast plan` on the bundled sample, as a user runs it: the files it promises, a
+//! self-contained page, and the page opened in headless Chromium (Debian's `chromium`, which
+//! scripts/setup.sh installs): no console or load errors, and a screenshot that is not blank.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The report folder, made once for every test of this module.
+fn report_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_capcast"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["plan", "--out"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "capcast plan failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("report.html"), "{stdout}");
+        dir
+    })
+    .path()
+}
+
+fn html() -> String {
+    std::fs::read_to_string(report_dir().join("report.html")).unwrap()
+}
+
+/// The names linked as `<folder>/<name>.<ext>` in the page.
+fn linked(html: &str, folder: &str, ext: &str) -> BTreeSet<String> {
+    let prefix = format!("href=\"{folder}/");
+    html.match_indices(&prefix)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + prefix.len()..];
+            let end = rest.find('"')?;
+            rest[..end].strip_suffix(&format!(".{ext}")).map(str::to_string)
+        })
+        .collect()
+}
+
+/// Decodes a PNG into (width, height, RGB(A) bytes, channels).
+fn decode_png(path: &Path) -> (u32, u32, Vec<u8>, usize) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf, info.color_type.samples())
+}
+
+/// Share of pixels that are not near-white, and the number of distinct colours.
+fn ink(path: &Path) -> (f64, usize) {
+    let (w, h, px, channels) = decode_png(path);
+    let mut colours = BTreeSet::new();
+    let mut inked = 0usize;
+    for p in px.chunks(channels) {
+        let rgb = (p[0], p.get(1).copied().unwrap_or(p[0]), p.get(2).copied().unwrap_or(p[0]));
+        colours.insert(rgb);
+        if rgb.0 < 235 || rgb.1 < 235 || rgb.2 < 235 {
+            inked += 1;
+        }
+    }
+    (inked as f64 / (w as f64 * h as f64), colours.len())
+}
+
+#[test]
+fn plan_writes_the_page_every_chart_and_every_table() {
+    let dir = report_dir();
+    let html = html();
+    let charts = linked(&html, "charts", "svg");
+    let tables = linked(&html, "tables", "csv");
+    for name in ["cost_forecast_total", "cost_forecast_1", "budget_burndown"] {
+        assert!(charts.contains(name), "chart {name} missing from {charts:?}");
+    }
+    for name in [
+        "load_files",
+        "load_totals",
+        "forecast_by_service",
+        "forecast_daily",
+        "forecast_models",
+        "cost_anomalies",
+        "budget_burndown",
+    ] {
+        assert!(tables.contains(name), "table {name} missing from {tables:?}");
+    }
+    for name in &charts {
+        let svg = std::fs::read_to_string(dir.join(format!("charts/{name}.svg"))).unwrap();
+        assert!(svg.contains("<svg") && svg.contains("<text"), "{name}.svg");
+        let (share, colours) = ink(&dir.join(format!("charts/{name}.png")));
+        assert!(share > 0.02 && colours > 20, "{name}.png looks blank: {share} {colours}");
+    }
+    for name in &tables {
+        let csv = std::fs::read_to_string(dir.join(format!("tables/{name}.csv"))).unwrap();
+        let json = std::fs::read_to_string(dir.join(format!("tables/{name}.json"))).unwrap();
+        let records: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let rows = records.as_array().expect("an array of records").len();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        assert_eq!(reader.records().count(), rows, "{name}: CSV and JSON rows");
+    }
+    // Every file the page links to exists.
+    for (folder, ext) in [("charts", "png"), ("tables", "json")] {
+        for name in linked(&html, folder, ext) {
+            assert!(dir.join(format!("{folder}/{name}.{ext}")).is_file(), "{name}.{ext}");
+        }
+    }
+}
+
+#[test]
+fn the_page_is_self_contained_and_says_what_is_missing() {
+    let html = html();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.trim_end().ends_with("</html>"));
+    for banned in ["<script", "<link", "<img", "src=\"http", "href=\"http", "@import", "url("] {
+        assert!(!html.contains(banned), "the page must not contain {banned}");
+    }
+    // Charts are inline SVG; the load report and the settings are there.
+    assert!(html.matches("<svg role=\"img\"").count() >= 3);
+    assert!(html.contains("The full load report"));
+    assert!(html.contains("Settings and assumptions"));
+    assert!(html.contains("Monthly budget"));
+    // A section without its engine says so, and shows no figures.
+    for id in ["rightsizing", "commitments", "capacity"] {
+        let start = html.find(&format!("<section id=\"{id}\">")).expect(id);
+        let body = &html[start..start + html[start..].find("</section>").unwrap()];
+        if body.contains("na-box") {
+            assert!(body.contains("not available"), "{body}");
+            assert!(!body.contains("class=\"figure\""), "{body}");
+        }
+    }
+}
+
+fn chromium(args: &[&str], page: &Path, profile: &Path) -> Output {
+    let url = format!("file://{}", page.display());
+    let output = Command::new("timeout")
+        .arg("120")
+        .arg("chromium")
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-extensions",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(url)
+        .output();
+    match output {
+        Ok(o) => o,
+        Err(e) => panic!(
+            "could not run chromium ({e}); install it with scripts/setup.sh \
+             (apt-get install chromium)"
+        ),
+    }
+}
+
+/// A copy of `page` with a probe in its head that records script errors, failed resource
+/// loads and `console.error` calls on the `<html>` element, where `--dump-dom` shows them.
+fn probe(page: &str, dir: &Path) -> PathBuf {
+    const PROBE: &str = r#"<script>
+(function () {
+  var root = document.documentElement;
+  function note(text) { root.setAttribute('data-probe-errors', (root.getAttribute('data-probe-errors') || '') + '|' + text); }
+  window.addEventListener('error', function (e) {
+    note(e.message || ('failed to load ' + ((e.target && (e.target.src || e.target.href)) || '?')));
+  }, true);
+  window.addEventListener('unhandledrejection', function (e) { note('rejection ' + e.reason); });
+  var original = console.error;
+  console.error = function () { note('console.error ' + Array.prototype.join.call(arguments, ' ')); original.apply(console, arguments); };
+  window.addEventListener('load', function () { root.setAttribute('data-probe-loaded', 'yes'); });
+})();
+</script>"#;
+    let path = dir.join("probe.html");
+    std::fs::write(&path, page.replacen("<head>", &format!("<head>\n{PROBE}"), 1)).unwrap();
+    path
+}
+
+fn dom_errors(page: &str, name: &str) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let probe_dir = dir.path().join(name);
+    std::fs::create_dir_all(&probe_dir).unwrap();
+    let path = probe(page, &probe_dir);
+    let out = chromium(&["--dump-dom"], &path, &dir.path().join("profile"));
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "chromium failed: {stderr}");
+    assert!(
+        dom.contains("data-probe-loaded=\"yes\""),
+        "the page did not finish loading:\n{stderr}"
+    );
+    (dom, stderr)
+}
+
+#[test]
+fn chromium_loads_the_page_without_errors_and_draws_it() {
+    // The probe itself: a page with a script error and a missing image must be caught.
+    let broken = "<!DOCTYPE html><html><head><title>x</title></head><body>\
+                  <img src=\"missing.png\"><script>undefinedFunction();</script></body></html>";
+    let (dom, stderr) = dom_errors(broken, "broken");
+    assert!(
+        dom.contains("data-probe-errors") && dom.contains("undefinedFunction"),
+        "the probe missed the errors:\n{dom}\n{stderr}"
+    );
+    assert!(dom.contains("missing.png"), "the probe missed the failed load:\n{dom}");
+    assert!(stderr.contains("Uncaught"), "chromium's log lacks the error:\n{stderr}");
+
+    // The report: no errors of either kind.
+    let html = html();
+    let (dom, stderr) = dom_errors(&html, "report");
+    assert!(!dom.contains("data-probe-errors"), "errors in the page:\n{dom}");
+    assert!(!stderr.contains("Uncaught"), "console errors:\n{stderr}");
+    assert!(dom.contains("capcast planning report"));
+
+    // A screenshot of the real page is not blank.
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("shot.png");
+    let out = chromium(
+        &[
+            &format!("--screenshot={}", shot.display()),
+            "--window-size=1280,2000",
+            "--hide-scrollbars",
+        ],
+        &report_dir().join("report.html"),
+        &dir.path().join("profile"),
+    );
+    assert!(
+        shot.is_file(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (w, h, _, _) = decode_png(&shot);
+    assert_eq!((w, h), (1280, 2000));
+    let (share, colours) = ink(&shot);
+    assert!(
+        share > 0.05 && colours > 50,
+        "the screenshot looks blank: {:.1} % inked, {colours} colours",
+        100.0 * share
+    );
+}
