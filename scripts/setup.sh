@@ -37,6 +37,14 @@ else
     echo "setup: python dependencies up to date"
 fi
 
+# Headless Chromium: a test opens the planning report in it (Debian's package; CI runs as root).
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "setup: installing chromium"
+    SUDO=""
+    [[ "$(id -u)" -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium
+fi
+
 echo "setup: building the extension (maturin develop --release)"
 maturin develop --release
 python -c "import capcast, polars; print(f'setup: capcast {capcast.__version__} with polars {polars.__version__}')"

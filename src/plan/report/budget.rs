@@ -237,6 +237,20 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
 }
 
+/// Fails when the budget names a currency other than the billing data's.
+pub(crate) fn check_currency(ctx: &Context, budget: Option<&Budget>) -> Result<()> {
+    let cur = ctx.currency.as_str();
+    if let (Some(b), false) = (budget.and_then(|b| b.currency.as_deref()), cur.is_empty()) {
+        if b != cur {
+            return Err(Error::parameter(
+                "budget",
+                format!("the budget is in {b} but the billing data is in {cur}; give the budget in {cur}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The budget section, and the settings it used.
 pub(crate) fn section(
     ctx: &Context,
@@ -248,14 +262,7 @@ pub(crate) fn section(
     const ID: &str = "budget";
     const TITLE: &str = "Budget burn-down";
     let cur = ctx.currency.as_str();
-    if let (Some(b), false) = (budget.and_then(|b| b.currency.as_deref()), cur.is_empty()) {
-        if b != cur {
-            return Err(Error::parameter(
-                "budget",
-                format!("the budget is in {b} but the billing data is in {cur}; give the budget in {cur}"),
-            ));
-        }
-    }
+    check_currency(ctx, budget)?;
     let first_forecast_day = ctx.last_day + DAY_US;
     let Some((month_start, month_end, month)) = month_bounds(first_forecast_day) else {
         return Ok(Section::unavailable(ID, TITLE, "the forecast dates are out of range"));
@@ -414,10 +421,15 @@ pub(crate) fn section(
             money(quantile(&finals, 0.9), cur, 0)
         );
     }
+    let spent_note = if actual.is_empty() {
+        format!("the month starts after the data, which ends {}", date(ctx.last_day))
+    } else {
+        format!("{} spent by {}", money(spent, cur, 0), date(ctx.last_day))
+    };
     section.figures.push(Figure::new(
         format!("Budget {month}"),
         money(amount, cur, 0),
-        format!("{} spent by {}", money(spent, cur, 0), date(ctx.last_day)),
+        spent_note,
     ));
     section.figures.push(Figure::new(
         format!("Forecast spend, {outlook}"),

@@ -7,6 +7,11 @@ use crate::error::Result;
 use crate::plan::report::context::{date, money, Context};
 use crate::plan::report::model::{Figure, ReportTable, Section};
 
+/// A count with thousands separators.
+fn count(n: u64) -> String {
+    money(n as f64, "", 0)
+}
+
 /// The section.
 pub(crate) fn section(ctx: &Context) -> Result<Section> {
     let report = &ctx.report;
@@ -14,10 +19,12 @@ pub(crate) fn section(ctx: &Context) -> Result<Section> {
     let mut section = Section::new("data", "Data loaded");
     section.figures.push(Figure::new(
         "Billing rows kept",
-        report.rows_kept.to_string(),
+        count(report.rows_kept),
         format!(
             "of {} read; {} repaired, {} rejected",
-            report.rows_read, report.rows_repaired, report.rows_rejected
+            count(report.rows_read),
+            count(report.rows_repaired),
+            count(report.rows_rejected)
         ),
     ));
     if let Some(t) = report.totals.iter().find(|t| t.column == "EffectiveCost") {
@@ -43,7 +50,7 @@ pub(crate) fn section(ctx: &Context) -> Result<Section> {
         Ok(u) => {
             section.figures.push(Figure::new(
                 "Utilization points",
-                u.report.points_kept().to_string(),
+                count(u.report.points_kept()),
                 format!("{} resources", u.report.resources),
             ));
             text.push_str(&format!("\n{}", u.report));

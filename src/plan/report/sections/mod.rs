@@ -36,6 +36,7 @@ pub(crate) fn run(
     )];
     next(progress);
     let mut ctx = load_billing(params)?;
+    budget::check_currency(&ctx, params.budget.as_ref())?;
     next(progress);
     load_utilization(&mut ctx, params)?;
     settings.push(Setting::new(
@@ -73,7 +74,7 @@ pub(crate) fn run(
     next(progress);
     let rightsizing = rightsizing::section(&ctx);
     let commitments = commitments::section(&ctx);
-    let capacity = capacity::section(&ctx);
+    let capacity = capacity::section(&ctx, params, &mut settings)?;
     next(progress);
     settings.push(Setting::new(
         "Prices",

@@ -1,0 +1,97 @@
+"""capcast.plan: the planning report from Python, on the bundled sample."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import capcast
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[capcast.PlanReport, Path]:
+    out = tmp_path_factory.mktemp("plan") / "report"
+    return capcast.plan(budget="25000 USD", out=out), out
+
+
+def test_tables_are_frames_and_charts_render(run: tuple[capcast.PlanReport, Path]) -> None:
+    report, _ = run
+    tables = report.tables
+    for name in ["forecast_by_service", "forecast_daily", "budget_burndown", "load_totals"]:
+        assert isinstance(tables[name], pl.DataFrame), name
+    services = tables["forecast_by_service"]
+    assert {"service", "history_cost", "forecast_cost", "change_pct", "model"} <= set(
+        services.columns
+    )
+    # The interval of each 30-day total holds the point forecast.
+    ok = services.filter(
+        (pl.col("forecast_lower_80") <= pl.col("forecast_cost") * 1.02)
+        & (pl.col("forecast_cost") <= pl.col("forecast_upper_80") * 1.02)
+    )
+    assert ok.height == services.height
+    chart = report.charts["budget_burndown"]
+    assert chart.format == "svg" and b"<svg" in chart.data
+    png = report.chart("budget_burndown", format="png")
+    assert png.data.startswith(b"\x89PNG")
+
+
+def test_budget_figures_use_the_given_budget(run: tuple[capcast.PlanReport, Path]) -> None:
+    report, _ = run
+    budget = report.section("budget")
+    assert budget.available
+    assert budget.figures[0].value == "$25,000"
+    burndown = report.tables["budget_burndown"]
+    assert burndown["budget"].unique().to_list() == [25000.0]
+    # Budget left = budget - spend to date, every row.
+    diff = (burndown["budget"] - burndown["spend_to_date"] - burndown["budget_left"]).abs()
+    assert diff.max() < 1e-6  # type: ignore[operator]
+    settings = report.settings
+    assert settings.columns == ["setting", "value", "source"]
+    assert "--budget" in settings.filter(pl.col("setting") == "Monthly budget")["source"][0]
+
+
+def test_files_and_notebook_display(run: tuple[capcast.PlanReport, Path]) -> None:
+    report, out = run
+    assert (out / "report.html").read_text(encoding="utf-8") == report.html
+    for name in report.charts:
+        assert (out / "charts" / f"{name}.svg").is_file()
+        assert (out / "charts" / f"{name}.png").is_file()
+    for name, frame in report.tables.items():
+        records = json.loads((out / "tables" / f"{name}.json").read_text(encoding="utf-8"))
+        assert len(records) == frame.height, name
+        assert pl.read_csv(out / "tables" / f"{name}.csv").height == frame.height, name
+    html = report._repr_html_()
+    assert html.startswith("<iframe") and "srcdoc=" in html and "<script" not in html
+    assert "PlanReport(" in repr(report)
+
+
+def test_missing_sections_say_why(run: tuple[capcast.PlanReport, Path]) -> None:
+    report, _ = run
+    for section in report.sections:
+        if not section.available:
+            assert section.reason and not section.figures and not section.tables
+
+
+def test_bad_inputs_raise_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(capcast.ParameterError, match="EUR.*USD"):
+        capcast.plan(budget="1000 EUR")
+    with pytest.raises(capcast.ParameterError, match="budget"):
+        capcast.plan(budget="lots")
+    with pytest.raises(capcast.ParameterError, match="budget"):
+        capcast.plan(budget=[1, 2])  # type: ignore[arg-type]
+    with pytest.raises(capcast.ParameterError, match="horizon_days"):
+        capcast.plan(horizon_days=0)
+    with pytest.raises(FileNotFoundError):
+        capcast.plan(tmp_path / "no-such-folder")
+    bad = tmp_path / "budget.csv"
+    bad.write_text("month,amount\n2026-09,abc\n", encoding="utf-8")
+    with pytest.raises(capcast.DataError, match="row 2"):
+        capcast.plan(budget_file=bad)
+    report = capcast.plan(horizon_days=7, paths=20)
+    with pytest.raises(capcast.ParameterError, match="no section"):
+        report.section("nothing")
+    with pytest.raises(capcast.ParameterError, match="format"):
+        report.chart("budget_burndown", format="jpg")
