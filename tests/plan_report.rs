@@ -41,7 +41,9 @@ fn linked(html: &str, folder: &str, ext: &str) -> BTreeSet<String> {
         .filter_map(|(i, _)| {
             let rest = &html[i + prefix.len()..];
             let end = rest.find('"')?;
-            rest[..end].strip_suffix(&format!(".{ext}")).map(str::to_string)
+            rest[..end]
+                .strip_suffix(&format!(".{ext}"))
+                .map(str::to_string)
         })
         .collect()
 }
@@ -62,7 +64,11 @@ fn ink(path: &Path) -> (f64, usize) {
     let mut colours = BTreeSet::new();
     let mut inked = 0usize;
     for p in px.chunks(channels) {
-        let rgb = (p[0], p.get(1).copied().unwrap_or(p[0]), p.get(2).copied().unwrap_or(p[0]));
+        let rgb = (
+            p[0],
+            p.get(1).copied().unwrap_or(p[0]),
+            p.get(2).copied().unwrap_or(p[0]),
+        );
         colours.insert(rgb);
         if rgb.0 < 235 || rgb.1 < 235 || rgb.2 < 235 {
             inked += 1;
@@ -78,7 +84,10 @@ fn plan_writes_the_page_every_chart_and_every_table() {
     let charts = linked(&html, "charts", "svg");
     let tables = linked(&html, "tables", "csv");
     for name in ["cost_forecast_total", "cost_forecast_1", "budget_burndown"] {
-        assert!(charts.contains(name), "chart {name} missing from {charts:?}");
+        assert!(
+            charts.contains(name),
+            "chart {name} missing from {charts:?}"
+        );
     }
     for name in [
         "load_files",
@@ -89,13 +98,19 @@ fn plan_writes_the_page_every_chart_and_every_table() {
         "cost_anomalies",
         "budget_burndown",
     ] {
-        assert!(tables.contains(name), "table {name} missing from {tables:?}");
+        assert!(
+            tables.contains(name),
+            "table {name} missing from {tables:?}"
+        );
     }
     for name in &charts {
         let svg = std::fs::read_to_string(dir.join(format!("charts/{name}.svg"))).unwrap();
         assert!(svg.contains("<svg") && svg.contains("<text"), "{name}.svg");
         let (share, colours) = ink(&dir.join(format!("charts/{name}.png")));
-        assert!(share > 0.02 && colours > 20, "{name}.png looks blank: {share} {colours}");
+        assert!(
+            share > 0.02 && colours > 20,
+            "{name}.png looks blank: {share} {colours}"
+        );
     }
     for name in &tables {
         let csv = std::fs::read_to_string(dir.join(format!("tables/{name}.csv"))).unwrap();
@@ -108,7 +123,10 @@ fn plan_writes_the_page_every_chart_and_every_table() {
     // Every file the page links to exists.
     for (folder, ext) in [("charts", "png"), ("tables", "json")] {
         for name in linked(&html, folder, ext) {
-            assert!(dir.join(format!("{folder}/{name}.{ext}")).is_file(), "{name}.{ext}");
+            assert!(
+                dir.join(format!("{folder}/{name}.{ext}")).is_file(),
+                "{name}.{ext}"
+            );
         }
     }
 }
@@ -118,7 +136,15 @@ fn the_page_is_self_contained_and_says_what_is_missing() {
     let html = html();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.trim_end().ends_with("</html>"));
-    for banned in ["<script", "<link", "<img", "src=\"http", "href=\"http", "@import", "url("] {
+    for banned in [
+        "<script",
+        "<link",
+        "<img",
+        "src=\"http",
+        "href=\"http",
+        "@import",
+        "url(",
+    ] {
         assert!(!html.contains(banned), "the page must not contain {banned}");
     }
     // Charts are inline SVG; the load report and the settings are there.
@@ -181,7 +207,11 @@ fn probe(page: &str, dir: &Path) -> PathBuf {
 })();
 </script>"#;
     let path = dir.join("probe.html");
-    std::fs::write(&path, page.replacen("<head>", &format!("<head>\n{PROBE}"), 1)).unwrap();
+    std::fs::write(
+        &path,
+        page.replacen("<head>", &format!("<head>\n{PROBE}"), 1),
+    )
+    .unwrap();
     path
 }
 
@@ -208,16 +238,26 @@ fn chromium_loads_the_page_without_errors_and_draws_it() {
                   <img src=\"missing.png\"><script>undefinedFunction();</script></body></html>";
     let (dom, stderr) = dom_errors(broken, "broken");
     assert!(
-        dom.contains("data-probe-errors") && dom.contains("undefinedFunction"),
+        dom.contains("data-probe-errors=\"")
+            && dom.contains("|Uncaught ReferenceError: undefinedFunction"),
         "the probe missed the errors:\n{dom}\n{stderr}"
     );
-    assert!(dom.contains("missing.png"), "the probe missed the failed load:\n{dom}");
-    assert!(stderr.contains("Uncaught"), "chromium's log lacks the error:\n{stderr}");
+    assert!(
+        dom.contains("|failed to load file:"),
+        "the probe missed the failed load:\n{dom}"
+    );
+    assert!(
+        stderr.contains("Uncaught"),
+        "chromium's log lacks the error:\n{stderr}"
+    );
 
     // The report: no errors of either kind.
     let html = html();
     let (dom, stderr) = dom_errors(&html, "report");
-    assert!(!dom.contains("data-probe-errors"), "errors in the page:\n{dom}");
+    assert!(
+        !dom.contains("data-probe-errors=\""),
+        "errors in the page:\n{dom}"
+    );
     assert!(!stderr.contains("Uncaught"), "console errors:\n{stderr}");
     assert!(dom.contains("capcast planning report"));
 

@@ -44,9 +44,9 @@ mod native {
         runway_from_forecast, servers_for_wait, slo_burn,
     };
     #[pymodule_export]
-    use super::series::{aggregate, tag_coverage, top_movers};
-    #[pymodule_export]
     use super::report::plan;
+    #[pymodule_export]
+    use super::series::{aggregate, tag_coverage, top_movers};
     #[pymodule_export]
     use super::{_echo_frame, _panic};
 

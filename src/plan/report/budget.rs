@@ -114,8 +114,8 @@ impl Budget {
         let mut currency: Option<String> = None;
         for (i, record) in reader.records().enumerate() {
             let row = i as u64 + 2;
-            let record = record
-                .map_err(|e| Error::data(Position::file(path).row(row), e.to_string()))?;
+            let record =
+                record.map_err(|e| Error::data(Position::file(path).row(row), e.to_string()))?;
             let cell = |c: usize| record.get(c).unwrap_or("").trim().to_string();
             let month = cell(month_col);
             if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
@@ -142,7 +142,10 @@ impl Budget {
                     match &currency {
                         Some(prev) if *prev != code => {
                             return Err(Error::data(
-                                Position::file(path).row(row).column("currency").value(&code),
+                                Position::file(path)
+                                    .row(row)
+                                    .column("currency")
+                                    .value(&code),
                                 format!("every row must be in one currency (earlier rows: {prev})"),
                             ))
                         }
@@ -153,7 +156,10 @@ impl Budget {
             months.push((month, amount));
         }
         if months.is_empty() {
-            return Err(Error::data(Position::file(path), "the budget file has no rows"));
+            return Err(Error::data(
+                Position::file(path),
+                "the budget file has no rows",
+            ));
         }
         Ok(Budget {
             amount: None,
@@ -199,7 +205,10 @@ fn month_bounds(day: i64) -> Option<(i64, i64, String)> {
     } else {
         NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)?
     };
-    let us = |n: NaiveDate| n.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_micros());
+    let us = |n: NaiveDate| {
+        n.and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc().timestamp_micros())
+    };
     Some((us(start)?, us(next)?, start.format("%Y-%m").to_string()))
 }
 
@@ -216,7 +225,10 @@ fn total_values(frame: &DataFrame, value: &str, from: i64, to: i64) -> Result<Ve
                 .and(col("ds").cast(DataType::Int64).lt(lit(to))),
         )
         .sort(["ds"], SortMultipleOptions::default())
-        .select([col("ds").cast(DataType::Int64), col(value).cast(DataType::Float64)])
+        .select([
+            col("ds").cast(DataType::Int64),
+            col(value).cast(DataType::Float64),
+        ])
         .collect()?;
     let ds = rows.column("ds")?.i64()?;
     let v = rows.column(value)?.f64()?;
@@ -265,7 +277,11 @@ pub(crate) fn section(
     check_currency(ctx, budget)?;
     let first_forecast_day = ctx.last_day + DAY_US;
     let Some((month_start, month_end, month)) = month_bounds(first_forecast_day) else {
-        return Ok(Section::unavailable(ID, TITLE, "the forecast dates are out of range"));
+        return Ok(Section::unavailable(
+            ID,
+            TITLE,
+            "the forecast dates are out of range",
+        ));
     };
     let amount = match budget {
         Some(b) => match b.for_month(&month) {
@@ -291,7 +307,8 @@ pub(crate) fn section(
                 return Ok(Section::unavailable(ID, TITLE, "no budget was given"));
             };
             let spend = total_values(&ctx.daily, "y", prev_start, month_start)?;
-            let full = prev_start >= ctx.first_day && spend.len() as i64 * DAY_US == month_start - prev_start;
+            let full = prev_start >= ctx.first_day
+                && spend.len() as i64 * DAY_US == month_start - prev_start;
             if !full {
                 return Ok(Section::unavailable(
                     ID,
@@ -313,7 +330,11 @@ pub(crate) fn section(
     let spent: f64 = actual.iter().map(|p| p.1).sum();
     let point = total_values(&forecast.forecasts, "yhat", first_forecast_day, month_end)?;
     if point.is_empty() {
-        return Ok(Section::unavailable(ID, TITLE, "the forecast does not reach into the month"));
+        return Ok(Section::unavailable(
+            ID,
+            TITLE,
+            "the forecast does not reach into the month",
+        ));
     }
     let covers_month = point.last().map(|p| p.0 + DAY_US) == Some(month_end);
     let days: Vec<i64> = point.iter().map(|p| p.0).collect();
@@ -328,11 +349,18 @@ pub(crate) fn section(
                 col("unique_id")
                     .cast(DataType::String)
                     .eq(lit(TOTAL))
-                    .and(col("ds").cast(DataType::Int64).gt_eq(lit(first_forecast_day)))
+                    .and(
+                        col("ds")
+                            .cast(DataType::Int64)
+                            .gt_eq(lit(first_forecast_day)),
+                    )
                     .and(col("ds").cast(DataType::Int64).lt(lit(month_end))),
             )
             .sort(["path", "ds"], SortMultipleOptions::default())
-            .select([col("path").cast(DataType::Int64), col("y").cast(DataType::Float64)])
+            .select([
+                col("path").cast(DataType::Int64),
+                col("y").cast(DataType::Float64),
+            ])
             .collect()?;
         let ids = rows.column("path")?.i64()?;
         let ys = rows.column("y")?.f64()?;
@@ -369,7 +397,11 @@ pub(crate) fn section(
             lower.push(quantile(&col, a));
             upper.push(quantile(&col, 1.0 - a));
         }
-        intervals.push(Interval { level, lower, upper });
+        intervals.push(Interval {
+            level,
+            lower,
+            upper,
+        });
     }
     if path_cums.is_empty() {
         intervals.clear();
@@ -399,7 +431,10 @@ pub(crate) fn section(
     let chart = ReportChart::new("budget_burndown", title.clone(), |f| {
         FanChart::new(&hist_ds, &hist_y, &fc)
             .title(title.clone())
-            .y_label(format!("budget left, {}", if cur.is_empty() { "cost" } else { cur }))
+            .y_label(format!(
+                "budget left, {}",
+                if cur.is_empty() { "cost" } else { cur }
+            ))
             .value_format(format.clone())
             .render(f)
     })?;
@@ -407,7 +442,11 @@ pub(crate) fn section(
     // Figures.
     let end_mean = *mean_cum.last().unwrap_or(&spent);
     let mut section = Section::new(ID, TITLE);
-    let outlook = if covers_month { "month-end" } else { "through the horizon" };
+    let outlook = if covers_month {
+        "month-end"
+    } else {
+        "through the horizon"
+    };
     let mut end_note = String::new();
     let finals: Vec<f64> = {
         let mut v: Vec<f64> = path_cums.iter().filter_map(|p| p.last().copied()).collect();
@@ -422,7 +461,10 @@ pub(crate) fn section(
         );
     }
     let spent_note = if actual.is_empty() {
-        format!("the month starts after the data, which ends {}", date(ctx.last_day))
+        format!(
+            "the month starts after the data, which ends {}",
+            date(ctx.last_day)
+        )
     } else {
         format!("{} spent by {}", money(spent, cur, 0), date(ctx.last_day))
     };
@@ -459,9 +501,13 @@ pub(crate) fn section(
             (_, Some(e)) => format!("median path; 1 in 10 paths by {}", date(e)),
             _ => "in fewer than 1 in 10 paths within the month".to_string(),
         };
-        section.figures.push(Figure::new("Budget runs out", value, note));
+        section
+            .figures
+            .push(Figure::new("Budget runs out", value, note));
     } else {
-        section.text.push("No forecast sample paths: probabilities are not available.".into());
+        section
+            .text
+            .push("No forecast sample paths: probabilities are not available.".into());
     }
     section.text.push(format!(
         "The budget left each day of {month}: actual spend (EffectiveCost, amortized) to {}, then the forecast of all services' daily cost; the bands are the {} intervals of the forecast's {} sample paths.",
@@ -494,8 +540,10 @@ pub(crate) fn section(
     let budget_col = vec![amount; ds_all.len()];
     let left: Vec<f64> = spend.iter().map(|s| amount - s).collect();
     let mut columns = vec![
-        Column::new("ds".into(), ds_all)
-            .cast(&DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC)))?,
+        Column::new("ds".into(), ds_all).cast(&DataType::Datetime(
+            TimeUnit::Microseconds,
+            Some(TimeZone::UTC),
+        ))?,
         Column::new("kind".into(), kind),
         Column::new("spend_to_date".into(), spend),
         Column::new("budget".into(), budget_col),
@@ -508,8 +556,14 @@ pub(crate) fn section(
                 .collect()
         };
         let name = format!("{}", interval.level);
-        columns.push(Column::new(format!("budget_left_lower_{name}").into(), pad(&interval.lower)));
-        columns.push(Column::new(format!("budget_left_upper_{name}").into(), pad(&interval.upper)));
+        columns.push(Column::new(
+            format!("budget_left_lower_{name}").into(),
+            pad(&interval.lower),
+        ));
+        columns.push(Column::new(
+            format!("budget_left_upper_{name}").into(),
+            pad(&interval.upper),
+        ));
     }
     let height = columns[0].len();
     section.tables.push(ReportTable::new(
@@ -526,12 +580,21 @@ mod tests {
 
     #[test]
     fn parses_amounts_with_currency() {
-        assert_eq!(Budget::parse("12000").unwrap().for_month("2026-01"), Some(12000.0));
+        assert_eq!(
+            Budget::parse("12000").unwrap().for_month("2026-01"),
+            Some(12000.0)
+        );
         let b = Budget::parse("12,000 usd").unwrap();
         assert_eq!(b.currency.as_deref(), Some("USD"));
         assert_eq!(b.amount, Some(12000.0));
-        assert_eq!(Budget::parse("$950.5").unwrap().currency.as_deref(), Some("USD"));
-        assert_eq!(Budget::parse("EUR 10").unwrap().currency.as_deref(), Some("EUR"));
+        assert_eq!(
+            Budget::parse("$950.5").unwrap().currency.as_deref(),
+            Some("USD")
+        );
+        assert_eq!(
+            Budget::parse("EUR 10").unwrap().currency.as_deref(),
+            Some("EUR")
+        );
         for bad in ["", "abc", "-5", "0", "12 13", "12 USD EUR"] {
             let err = Budget::parse(bad).unwrap_err().to_string();
             assert!(err.contains("budget"), "{bad}: {err}");
@@ -563,7 +626,11 @@ mod tests {
     fn budget_file_rows_and_errors() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.csv");
-        std::fs::write(&path, "month,amount,currency\n2026-09,1000,USD\n2026-10,\"1,200\",USD\n").unwrap();
+        std::fs::write(
+            &path,
+            "month,amount,currency\n2026-09,1000,USD\n2026-10,\"1,200\",USD\n",
+        )
+        .unwrap();
         let b = Budget::from_csv(&path).unwrap();
         assert_eq!(b.for_month("2026-10"), Some(1200.0));
         assert_eq!(b.for_month("2026-11"), None);

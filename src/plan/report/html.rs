@@ -95,9 +95,7 @@ pub fn render(report: &PlanReport) -> String {
             escape(&s.title)
         );
     }
-    h.push_str(
-        "<li><a href=\"#settings\">Settings and assumptions</a></li>\n</ol></nav>\n",
-    );
+    h.push_str("<li><a href=\"#settings\">Settings and assumptions</a></li>\n</ol></nav>\n");
     glance(&mut h, report);
     for s in &report.sections {
         section(&mut h, s);
@@ -201,7 +199,11 @@ fn chart(h: &mut String, c: &ReportChart) {
 
 fn table(h: &mut String, t: &ReportTable) {
     let frame = &t.frame;
-    let _ = writeln!(h, "<h3>{}</h3>\n<div class=\"tablewrap\"><table>\n<thead><tr>", escape(&t.title));
+    let _ = writeln!(
+        h,
+        "<h3>{}</h3>\n<div class=\"tablewrap\"><table>\n<thead><tr>",
+        escape(&t.title)
+    );
     for name in frame.get_column_names() {
         let _ = write!(h, "<th>{}</th>", escape(name));
     }
@@ -261,7 +263,10 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(escape("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+        assert_eq!(
+            escape("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
     }
 
     #[test]

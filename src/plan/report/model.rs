@@ -84,7 +84,11 @@ pub struct Figure {
 
 impl Figure {
     /// A figure.
-    pub fn new(label: impl Into<String>, value: impl Into<String>, note: impl Into<String>) -> Self {
+    pub fn new(
+        label: impl Into<String>,
+        value: impl Into<String>,
+        note: impl Into<String>,
+    ) -> Self {
         Figure {
             label: label.into(),
             value: value.into(),
@@ -160,7 +164,11 @@ pub struct Setting {
 
 impl Setting {
     /// A setting.
-    pub fn new(name: impl Into<String>, value: impl Into<String>, source: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        value: impl Into<String>,
+        source: impl Into<String>,
+    ) -> Self {
         Setting {
             name: name.into(),
             value: value.into(),

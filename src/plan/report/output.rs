@@ -25,14 +25,34 @@ pub fn write(report: &PlanReport, dir: &Path) -> Result<Vec<PathBuf>> {
         std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
     }
     let mut written = Vec::new();
-    put(dir.join("report.html"), report.to_html().as_bytes(), &mut written)?;
+    put(
+        dir.join("report.html"),
+        report.to_html().as_bytes(),
+        &mut written,
+    )?;
     for c in report.charts() {
-        put(charts.join(format!("{}.svg", c.name)), c.svg.bytes(), &mut written)?;
-        put(charts.join(format!("{}.png", c.name)), c.png.bytes(), &mut written)?;
+        put(
+            charts.join(format!("{}.svg", c.name)),
+            c.svg.bytes(),
+            &mut written,
+        )?;
+        put(
+            charts.join(format!("{}.png", c.name)),
+            c.png.bytes(),
+            &mut written,
+        )?;
     }
     for t in report.tables() {
-        put(tables.join(format!("{}.csv", t.name)), &to_csv(&t.frame)?, &mut written)?;
-        put(tables.join(format!("{}.json", t.name)), &to_json(&t.frame)?, &mut written)?;
+        put(
+            tables.join(format!("{}.csv", t.name)),
+            &to_csv(&t.frame)?,
+            &mut written,
+        )?;
+        put(
+            tables.join(format!("{}.json", t.name)),
+            &to_json(&t.frame)?,
+            &mut written,
+        )?;
     }
     Ok(written)
 }

@@ -92,10 +92,14 @@ mod tests {
     #[test]
     fn cells_read_well() {
         assert_eq!(cell(&AnyValue::Float64(1234.567)), "1,235");
-        assert_eq!(cell(&AnyValue::Float64(-3.14159)), "-3.14");
+        assert_eq!(cell(&AnyValue::Float64(-12.345)), "-12.35");
         assert_eq!(cell(&AnyValue::Null), "");
         assert_eq!(
-            cell(&AnyValue::Datetime(86_400_000_000, TimeUnit::Microseconds, None)),
+            cell(&AnyValue::Datetime(
+                86_400_000_000,
+                TimeUnit::Microseconds,
+                None
+            )),
             "1970-01-02"
         );
         assert_eq!(cell(&AnyValue::Int64(7)), "7");
@@ -106,9 +110,10 @@ mod tests {
         let frame = df!("ds" => [0i64], "y" => [1.5])
             .unwrap()
             .lazy()
-            .with_column(
-                col("ds").cast(DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))),
-            )
+            .with_column(col("ds").cast(DataType::Datetime(
+                TimeUnit::Microseconds,
+                Some(TimeZone::UTC),
+            )))
             .collect()
             .unwrap();
         let json = String::from_utf8(to_json(&frame).unwrap()).unwrap();

@@ -37,7 +37,11 @@ fn daily_peaks(samples: &DataFrame, resources: &DataFrame) -> Result<(DataFrame,
             [col("resource_id")],
             JoinArgs::new(JoinType::Inner),
         )
-        .filter(col("vcpu").is_not_null().and(col("instance_type").is_not_null()))
+        .filter(
+            col("vcpu")
+                .is_not_null()
+                .and(col("instance_type").is_not_null()),
+        )
         .with_column((col("value") / lit(100.0) * col("vcpu")).alias("cores"));
     let hourly = cpu
         .clone()
@@ -52,7 +56,9 @@ fn daily_peaks(samples: &DataFrame, resources: &DataFrame) -> Result<(DataFrame,
         .sort(["unique_id", "ds"], SortMultipleOptions::default())
         .collect()?;
     // Today's fleet: the resources reporting on the last day.
-    let last = cpu.clone().select([col("ts").max().dt().truncate(lit("1d")).alias("last")]);
+    let last = cpu
+        .clone()
+        .select([col("ts").max().dt().truncate(lit("1d")).alias("last")]);
     let groups = cpu
         .cross_join(last, None)
         .filter(col("ts").gt_eq(col("last")))
@@ -61,18 +67,28 @@ fn daily_peaks(samples: &DataFrame, resources: &DataFrame) -> Result<(DataFrame,
             col("resource_id").n_unique().alias("instances"),
             col("vcpu").first().alias("vcpu_per_instance"),
         ])
-        .with_column((col("instances").cast(DataType::Float64) * col("vcpu_per_instance")).alias("cores"))
+        .with_column(
+            (col("instances").cast(DataType::Float64) * col("vcpu_per_instance")).alias("cores"),
+        )
         .sort(["instance_type"], SortMultipleOptions::default())
         .collect()?;
     Ok((peaks, groups))
 }
 
 /// The section, and the settings it used.
-pub(crate) fn section(ctx: &Context, params: &PlanParams, settings: &mut Vec<Setting>) -> Result<Section> {
+pub(crate) fn section(
+    ctx: &Context,
+    params: &PlanParams,
+    settings: &mut Vec<Setting>,
+) -> Result<Section> {
     let util = match &ctx.utilization {
         Ok(u) => u,
         Err(why) => {
-            return Ok(Section::unavailable(ID, TITLE, format!("needs utilization data: {why}")))
+            return Ok(Section::unavailable(
+                ID,
+                TITLE,
+                format!("needs utilization data: {why}"),
+            ))
         }
     };
     let (peaks, groups) = daily_peaks(&util.samples, &util.resources)?;
@@ -86,13 +102,21 @@ pub(crate) fn section(ctx: &Context, params: &PlanParams, settings: &mut Vec<Set
     let batch = super::forecast::batch_params(params)?;
     let fc = forecast_frame(&peaks, &batch)?;
     let Some(paths) = fc.paths.as_ref() else {
-        return Ok(Section::unavailable(ID, TITLE, "the forecast drew no sample paths"));
+        return Ok(Section::unavailable(
+            ID,
+            TITLE,
+            "the forecast drew no sample paths",
+        ));
     };
     let names = groups.column("instance_type")?.str()?.clone();
     let cores = groups.column("cores")?.f64()?.clone();
-    let per = groups.column("vcpu_per_instance")?.cast(&DataType::Float64)?;
+    let per = groups
+        .column("vcpu_per_instance")?
+        .cast(&DataType::Float64)?;
     let per = per.f64()?.clone();
-    let mut rp = RunwayParams::default().threshold(THRESHOLD).quantile(QUANTILE);
+    let mut rp = RunwayParams::default()
+        .threshold(THRESHOLD)
+        .quantile(QUANTILE);
     for i in 0..groups.height() {
         if let (Some(n), Some(c)) = (names.get(i), cores.get(i)) {
             if c > 0.0 {
@@ -101,30 +125,45 @@ pub(crate) fn section(ctx: &Context, params: &PlanParams, settings: &mut Vec<Set
         }
     }
     // Groups without a fleet today have no capacity to run out of.
-    let known: Vec<String> = (0..groups.height()).filter_map(|i| names.get(i).map(str::to_string)).collect();
+    let known: Vec<String> = (0..groups.height())
+        .filter_map(|i| names.get(i).map(str::to_string))
+        .collect();
     let known_series = Series::new("k".into(), known.clone());
     let paths = paths
         .clone()
         .lazy()
-        .filter(col("unique_id").cast(DataType::String).is_in(lit(known_series).implode(false), false))
+        .filter(
+            col("unique_id")
+                .cast(DataType::String)
+                .is_in(lit(known_series).implode(false), false),
+        )
         .collect()?;
     let rw = runway(&paths, Some(&fc.history), &rp)?;
 
     // Required instances per month, per group (each group's own instance size).
     let mut required = Vec::new();
     for i in 0..groups.height() {
-        let (Some(name), Some(size)) = (names.get(i), per.get(i)) else { continue };
+        let (Some(name), Some(size)) = (names.get(i), per.get(i)) else {
+            continue;
+        };
         let group_paths = paths
             .clone()
             .lazy()
-            .filter(col("unique_id").cast(DataType::String).eq(lit(name.to_string())))
+            .filter(
+                col("unique_id")
+                    .cast(DataType::String)
+                    .eq(lit(name.to_string())),
+            )
             .collect()?;
         if group_paths.height() == 0 {
             continue;
         }
         required.push(
-            required_capacity(&group_paths, &RequiredParams::new(size).period(Period::Month))?
-                .lazy(),
+            required_capacity(
+                &group_paths,
+                &RequiredParams::new(size).period(Period::Month),
+            )?
+            .lazy(),
         );
     }
     let required = if required.is_empty() {
@@ -152,7 +191,10 @@ pub(crate) fn section(ctx: &Context, params: &PlanParams, settings: &mut Vec<Set
                 .alias("runway_days"),
         )
         .rename(["unique_id"], ["instance_type"], true)
-        .sort(["crossing_ds"], SortMultipleOptions::default().with_nulls_last(true))
+        .sort(
+            ["crossing_ds"],
+            SortMultipleOptions::default().with_nulls_last(true),
+        )
         .collect()?;
 
     let mut section = Section::new(ID, TITLE);
@@ -167,7 +209,10 @@ pub(crate) fn section(ctx: &Context, params: &PlanParams, settings: &mut Vec<Set
         (Some(first), Some(t)) => section.figures.push(Figure::new(
             "First group to run out",
             first.to_string(),
-            format!("P95 of its daily CPU peak reaches 80 % of its cores on {}", date(t)),
+            format!(
+                "P95 of its daily CPU peak reaches 80 % of its cores on {}",
+                date(t)
+            ),
         )),
         _ => section.figures.push(Figure::new(
             "Groups running out",
@@ -183,23 +228,45 @@ pub(crate) fn section(ctx: &Context, params: &PlanParams, settings: &mut Vec<Set
     section.text.push(format!(
         "Per instance type, the cores in use at each day's busiest hour (CPU utilization × vCPUs, summed over the instances) are forecast {h} days ahead; the runway ends on the first day the P95 of the forecast reaches 80 % of the cores the type has today. P10–P90 dates come from each sample path's first crossing. Required instances: N+1 at an 80 % target for the P95 monthly peak."
     ));
-    settings.push(Setting::new("Runway threshold", "80 % of current cores, P95 of the forecast daily peak", "default"));
-    settings.push(Setting::new("Required capacity", "N+1 instances, 80 % target utilization at the P95 monthly peak", "default"));
+    settings.push(Setting::new(
+        "Runway threshold",
+        "80 % of current cores, P95 of the forecast daily peak",
+        "default",
+    ));
+    settings.push(Setting::new(
+        "Required capacity",
+        "N+1 instances, 80 % target utilization at the P95 monthly peak",
+        "default",
+    ));
 
     let bars: Vec<(String, f64)> = (0..summary.height())
-        .filter_map(|i| Some((ids.get(i)?.to_string(), days.get(i).unwrap_or(h as f64 + 1.0))))
+        .filter_map(|i| {
+            Some((
+                ids.get(i)?.to_string(),
+                days.get(i).unwrap_or(h as f64 + 1.0),
+            ))
+        })
         .collect();
-    let title = format!("Days until 80 % of cores (P95); {} = beyond the horizon", h + 1);
-    section.charts.push(ReportChart::new("capacity_runway", title.clone(), |f| {
-        BarChart::new(bars.clone())
-            .title(title.clone())
-            .x_label("days of runway from the last day of data")
-            .value_format(ValueFormat::unit("days"))
-            .order(BarOrder::Ascending)
-            .size(1100, (140 + 42 * bars.len() as u32).clamp(240, 1200))
-            .render(f)
-    })?);
-    section.tables.push(ReportTable::new("capacity_runway", "Runway per instance type", summary));
+    let title = format!(
+        "Days until 80 % of cores (P95); {} = beyond the horizon",
+        h + 1
+    );
+    section
+        .charts
+        .push(ReportChart::new("capacity_runway", title.clone(), |f| {
+            BarChart::new(bars.clone())
+                .title(title.clone())
+                .x_label("days of runway from the last day of data")
+                .value_format(ValueFormat::unit("days"))
+                .order(BarOrder::Ascending)
+                .size(1100, (140 + 42 * bars.len() as u32).clamp(240, 1200))
+                .render(f)
+        })?);
+    section.tables.push(ReportTable::new(
+        "capacity_runway",
+        "Runway per instance type",
+        summary,
+    ));
     if required.height() > 0 {
         section.tables.push(ReportTable::new(
             "capacity_required",

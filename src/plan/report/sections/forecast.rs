@@ -146,12 +146,14 @@ pub(crate) fn section(
     // Headline: all services.
     let services = table.column("service")?.str()?.clone();
     let find = |name: &str| (0..table.height()).find(|&i| services.get(i) == Some(name));
-    let num = |c: &str, i: usize| -> Option<f64> {
-        table.column(c).ok()?.f64().ok()?.get(i)
-    };
+    let num = |c: &str, i: usize| -> Option<f64> { table.column(c).ok()?.f64().ok()?.get(i) };
     if let Some(i) = find(TOTAL) {
         let note = match (num("forecast_lower_80", i), num("forecast_upper_80", i)) {
-            (Some(lo), Some(hi)) => format!("80 % interval {} – {}", money(lo, cur, 0), money(hi, cur, 0)),
+            (Some(lo), Some(hi)) => format!(
+                "80 % interval {} – {}",
+                money(lo, cur, 0),
+                money(hi, cur, 0)
+            ),
             _ => String::new(),
         };
         section.figures.push(Figure::new(
@@ -170,7 +172,11 @@ pub(crate) fn section(
     // The service growing most in money.
     let mut best: Option<(String, f64)> = None;
     for i in 0..table.height() {
-        let (Some(name), Some(f), Some(p)) = (services.get(i), num("forecast_cost", i), num("history_cost", i)) else {
+        let (Some(name), Some(f), Some(p)) = (
+            services.get(i),
+            num("forecast_cost", i),
+            num("history_cost", i),
+        ) else {
             continue;
         };
         if name != TOTAL && best.as_ref().is_none_or(|b| f - p > b.1) {
@@ -190,7 +196,11 @@ pub(crate) fn section(
         date(ctx.last_day),
         params.paths,
     ));
-    settings.push(Setting::new("Forecast horizon", format!("{h} days"), "--horizon-days"));
+    settings.push(Setting::new(
+        "Forecast horizon",
+        format!("{h} days"),
+        "--horizon-days",
+    ));
     settings.push(Setting::new(
         "Forecast model",
         "auto: per series, the best of the registered models by backtest error",
@@ -198,10 +208,19 @@ pub(crate) fn section(
     ));
     settings.push(Setting::new(
         "Interval levels",
-        params.levels.iter().map(|l| format!("{l} %")).collect::<Vec<_>>().join(", "),
+        params
+            .levels
+            .iter()
+            .map(|l| format!("{l} %"))
+            .collect::<Vec<_>>()
+            .join(", "),
         "default",
     ));
-    settings.push(Setting::new("Sample paths", params.paths.to_string(), format!("seed {}", params.seed)));
+    settings.push(Setting::new(
+        "Sample paths",
+        params.paths.to_string(),
+        format!("seed {}", params.seed),
+    ));
 
     // Charts: the total, then the largest services.
     let fmt = value_format(cur);
@@ -215,7 +234,12 @@ pub(crate) fn section(
             .map(str::to_string),
     );
     for (k, id) in charted.iter().enumerate() {
-        let data = fan_chart_data(&result.history, &result.forecasts, Some(&result.changepoints), Some(id))?;
+        let data = fan_chart_data(
+            &result.history,
+            &result.forecasts,
+            Some(&result.changepoints),
+            Some(id),
+        )?;
         let forecast = data.forecast();
         let name = if k == 0 {
             "cost_forecast_total".to_string()
@@ -224,16 +248,21 @@ pub(crate) fn section(
         };
         let title = format!("{id}: daily cost, history and {h}-day forecast");
         let last = (4 * h).max(90);
-        section.charts.push(ReportChart::new(name, title.clone(), |f| {
-            FanChart::new(&data.history_ds, &data.history_y, &forecast)
-                .title(title.clone())
-                .y_label(format!("{} per day", if cur.is_empty() { "cost" } else { cur }))
-                .value_format(fmt.clone())
-                .changepoints(&data.changepoints)
-                .last(last)
-                .size(1100, 480)
-                .render(f)
-        })?);
+        section
+            .charts
+            .push(ReportChart::new(name, title.clone(), |f| {
+                FanChart::new(&data.history_ds, &data.history_y, &forecast)
+                    .title(title.clone())
+                    .y_label(format!(
+                        "{} per day",
+                        if cur.is_empty() { "cost" } else { cur }
+                    ))
+                    .value_format(fmt.clone())
+                    .changepoints(&data.changepoints)
+                    .last(last)
+                    .size(1100, 480)
+                    .render(f)
+            })?);
     }
 
     section.tables.push(ReportTable::new(
@@ -286,10 +315,18 @@ pub(crate) fn anomalies_section(ctx: &Context, params: &PlanParams) -> Result<Se
     section.figures.push(Figure::new(
         "Anomalous days",
         found.height().to_string(),
-        format!("{above} above and {} below the 95 % interval", found.height() - above),
+        format!(
+            "{above} above and {} below the 95 % interval",
+            found.height() - above
+        ),
     ));
     if let Some(top) = found.column("excess")?.f64()?.get(0).filter(|v| *v > 0.0) {
-        let service = found.column("service")?.str()?.get(0).unwrap_or("").to_string();
+        let service = found
+            .column("service")?
+            .str()?
+            .get(0)
+            .unwrap_or("")
+            .to_string();
         let day = found
             .column("ds")?
             .cast(&DataType::Int64)?
@@ -306,6 +343,10 @@ pub(crate) fn anomalies_section(ctx: &Context, params: &PlanParams) -> Result<Se
     section.text.push(
         "Days whose cost lies outside the 95 % interval of rolling-origin backtest forecasts (the model auto mode ranks best per service), largest excess first. The scan covers the backtest windows, the most recent weeks.".into(),
     );
-    section.tables.push(ReportTable::new("cost_anomalies", "Cost anomalies by service and day", found));
+    section.tables.push(ReportTable::new(
+        "cost_anomalies",
+        "Cost anomalies by service and day",
+        found,
+    ));
     Ok(section)
 }

@@ -72,7 +72,11 @@ pub(crate) fn section(ctx: &Context) -> Result<Section> {
             ),
             Column::new(
                 "format".into(),
-                report.files.iter().map(|f| f.format.clone()).collect::<Vec<_>>(),
+                report
+                    .files
+                    .iter()
+                    .map(|f| f.format.clone())
+                    .collect::<Vec<_>>(),
             ),
             Column::new(
                 "rows_read".into(),
@@ -80,7 +84,11 @@ pub(crate) fn section(ctx: &Context) -> Result<Section> {
             ),
             Column::new(
                 "rows_rejected".into(),
-                report.files.iter().map(|f| f.rows_rejected).collect::<Vec<_>>(),
+                report
+                    .files
+                    .iter()
+                    .map(|f| f.rows_rejected)
+                    .collect::<Vec<_>>(),
             ),
         ],
     )?;
@@ -92,11 +100,19 @@ pub(crate) fn section(ctx: &Context) -> Result<Section> {
         vec![
             Column::new(
                 "column".into(),
-                report.totals.iter().map(|t| t.column.clone()).collect::<Vec<_>>(),
+                report
+                    .totals
+                    .iter()
+                    .map(|t| t.column.clone())
+                    .collect::<Vec<_>>(),
             ),
             Column::new(
                 "currency".into(),
-                report.totals.iter().map(|t| t.currency.clone()).collect::<Vec<_>>(),
+                report
+                    .totals
+                    .iter()
+                    .map(|t| t.currency.clone())
+                    .collect::<Vec<_>>(),
             ),
             Column::new(
                 "read".into(),

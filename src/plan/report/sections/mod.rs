@@ -60,7 +60,11 @@ pub(crate) fn run(
     ));
     settings.push(Setting::new(
         "Currency",
-        if ctx.currency.is_empty() { "(none in the data)".to_string() } else { ctx.currency.clone() },
+        if ctx.currency.is_empty() {
+            "(none in the data)".to_string()
+        } else {
+            ctx.currency.clone()
+        },
         "BillingCurrency of the data",
     ));
 
@@ -70,7 +74,13 @@ pub(crate) fn run(
     next(progress);
     let anomalies = forecast::anomalies_section(&ctx, params)?;
     next(progress);
-    let budget = budget::section(&ctx, &fc, params.budget.as_ref(), &params.levels, &mut settings)?;
+    let budget = budget::section(
+        &ctx,
+        &fc,
+        params.budget.as_ref(),
+        &params.levels,
+        &mut settings,
+    )?;
     next(progress);
     let rightsizing = rightsizing::section(&ctx);
     let commitments = commitments::section(&ctx);
