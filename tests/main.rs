@@ -12,5 +12,6 @@ mod cli;
 mod forecast_cli;
 mod generate;
 mod plan_report;
+mod rightsize;
 mod series;
 mod utilization;

@@ -8,6 +8,7 @@ mod generate;
 mod ingest;
 mod paths;
 mod plan;
+mod rightsize;
 mod series;
 mod summary;
 mod utilization;
@@ -51,6 +52,8 @@ enum Command {
     /// The planning report: forecast, budget, rightsizing, commitments and capacity, written
     /// as one HTML page with every chart (SVG, PNG) and table (CSV, JSON).
     Plan(plan::Args),
+    /// Recommend the cheapest safe size for every VM or container (ranked by savings).
+    Rightsize(rightsize::Args),
 }
 
 /// Runs the command line.
@@ -79,6 +82,7 @@ pub fn main() -> ExitCode {
         Command::Anomalies(args) => forecast::run_anomalies(args),
         Command::Catalog(args) => catalog::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Rightsize(args) => rightsize::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -62,9 +62,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod backtest;
 mod histogram;
 mod input;
 mod kubernetes;
+mod output;
 mod params;
 mod pricing;
 mod recommendation;
@@ -81,6 +83,7 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::optimize::catalog::Catalog;
 
+pub use output::write_recommendations;
 pub use params::{KubernetesMethod, MemoryStatistic, Mode, RightsizeParams};
 pub use pricing::{provider_from_name, ResourcePrice, ResourcePrices};
 pub use recommendation::{ContainerSizes, Finding, Recommendation};
@@ -133,7 +136,8 @@ pub(crate) struct Context<'a> {
     pub prices: Option<&'a ResourcePrices>,
 }
 
-/// The recommendations of one run, ranked by monthly list savings (largest first).
+/// The recommendations of one run, ranked by monthly savings at the effective price where the
+/// bill gives one, else at list price (largest first).
 #[derive(Debug, Clone)]
 pub struct Rightsizing {
     recommendations: Vec<Recommendation>,

@@ -179,11 +179,12 @@ impl Recommendation {
     }
 }
 
-/// Sorts by list savings (largest first; none last), then effective savings, then id.
+/// Sorts by savings at the effective price where known, else at list price (largest first;
+/// none last), then finding, then id.
 pub(crate) fn rank(recs: &mut [Recommendation]) {
     let key = |r: &Recommendation| {
-        r.monthly_savings_list
-            .or(r.monthly_savings_effective)
+        r.monthly_savings_effective
+            .or(r.monthly_savings_list)
             .unwrap_or(f64::NEG_INFINITY)
     };
     recs.sort_by(|a, b| {
