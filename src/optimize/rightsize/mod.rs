@@ -89,6 +89,9 @@ pub use pricing::{provider_from_name, ResourcePrice, ResourcePrices};
 pub use recommendation::{ContainerSizes, Finding, Recommendation};
 pub use vm::HOURS_PER_MONTH;
 
+/// A function from a recommendation to its group.
+type GroupKey = dyn Fn(&Recommendation) -> Option<String>;
+
 /// What rightsizing reads: the samples, and optionally sizes, a catalog and bill prices.
 #[derive(Debug, Clone, Copy)]
 pub struct RightsizeInput<'a> {
@@ -196,7 +199,7 @@ impl Rightsizing {
     /// # Errors
     /// [`crate::Error::Parameter`] for an unknown grouping.
     pub fn savings_by(&self, grouping: &str) -> Result<Vec<(String, f64)>> {
-        let key: Box<dyn Fn(&Recommendation) -> Option<String>> = match grouping {
+        let key: Box<GroupKey> = match grouping {
             "account" => Box::new(|r| r.account.clone()),
             "service" => Box::new(|r| r.service.clone()),
             "region" => Box::new(|r| r.region.clone()),

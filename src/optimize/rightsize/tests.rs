@@ -40,7 +40,10 @@ fn samples(series: &[(&str, &str, Vec<f64>)]) -> DataFrame {
     .unwrap()
 }
 
-fn resources(rows: &[(&str, Option<f64>, Option<f64>, Option<&str>)]) -> DataFrame {
+/// A resources-frame row: id, vCPU, memory GiB, instance type.
+type Row<'a> = (&'a str, Option<f64>, Option<f64>, Option<&'a str>);
+
+fn resources(rows: &[Row<'_>]) -> DataFrame {
     df!(
         "resource_id" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
         "vcpu" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
