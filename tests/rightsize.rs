@@ -118,19 +118,28 @@ fn fleet_with_bill_prices_every_instance_at_list_and_effective_price() {
 #[test]
 fn command_line_writes_csv_json_and_a_chart() {
     let dir = tempfile::tempdir().unwrap();
-    let catalog_path = dir.path().join("catalog.json");
-    std::fs::write(&catalog_path, serde_json::to_string(&catalog()).unwrap()).unwrap();
+    // A plain catalog CSV with the sizes of two fleet instances and smaller ones.
+    let catalog_path = dir.path().join("catalog.csv");
+    std::fs::write(
+        &catalog_path,
+        "provider,region,instance_type,vcpu,memory_gib,on_demand_hourly\n\
+         aws,us-east-1,m5.large,2,8,0.096\n\
+         aws,us-east-1,m5.xlarge,4,16,0.192\n\
+         aws,us-east-1,r5.large,2,16,0.126\n\
+         aws,us-east-1,r5.xlarge,4,32,0.252\n\
+         aws,us-east-1,r5.2xlarge,8,64,0.504\n",
+    )
+    .unwrap();
     let csv = dir.path().join("recs.csv");
     let json = dir.path().join("recs.json");
     let chart = dir.path().join("savings.svg");
+    // The bundled catalog by default.
     let out = capcast(&[
         "rightsize",
         "--utilization",
         FLEET,
         "--billing",
         BILLING,
-        "--catalog",
-        catalog_path.to_str().unwrap(),
         "--output",
         csv.to_str().unwrap(),
         "--chart",
@@ -196,6 +205,8 @@ fn command_line_writes_csv_json_and_a_chart() {
         FLEET,
         "--cpu-percentile",
         "95",
+        "--catalog",
+        catalog_path.to_str().unwrap(),
         "--output",
         json.to_str().unwrap(),
     ]);
@@ -208,6 +219,30 @@ fn command_line_writes_csv_json_and_a_chart() {
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 15);
     assert!(rows[0]["recommended_vcpu"].is_number());
+    for row in rows.as_array().unwrap() {
+        // Instances of the small catalog get an instance type from it; the others (c5, t3)
+        // are sized in vCPU and GiB and say why.
+        if row["current_instance_type"] == "r5.2xlarge" {
+            assert!(row["recommended_instance_type"].is_string(), "{row}");
+        }
+        if row["current_instance_type"] == "c5.2xlarge" {
+            assert!(row["recommended_instance_type"].is_null(), "{row}");
+            assert!(
+                row["reason"]
+                    .as_str()
+                    .unwrap()
+                    .contains("not in the catalog"),
+                "{row}"
+            );
+            assert!(row["recommended_vcpu"].is_number(), "{row}");
+        }
+    }
+    let out = capcast(&["rightsize", "--utilization", FLEET, "--no-catalog"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let out = capcast(&[
         "rightsize",

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use capcast::chart::{BarChart, ValueFormat};
 use capcast::ingest::{read_billing, read_utilization, BillingOptions, UtilizationOptions};
-use capcast::optimize::catalog::{Catalog, Provider};
+use capcast::optimize::catalog::{load_catalogs, Catalog, Provider};
 use capcast::optimize::rightsize::{
     rightsize, write_recommendations, KubernetesMethod, MemoryStatistic, Mode, ResourcePrices,
     RightsizeInput, RightsizeParams,
@@ -21,9 +21,13 @@ pub struct Args {
     /// Billing exports (FOCUS, CUR, Azure, GCP): effective prices, region, account, tags.
     #[arg(long, num_args = 1..)]
     billing: Vec<PathBuf>,
-    /// An instance catalog (JSON as `Catalog` serializes). Without one, sizes are in vCPU and GiB.
-    #[arg(long)]
-    catalog: Option<PathBuf>,
+    /// Instance catalogs (AWS, Azure, GCP price files or plain CSV, as `capcast catalog` reads);
+    /// the bundled catalog by default.
+    #[arg(long, num_args = 1..)]
+    catalog: Vec<PathBuf>,
+    /// Use no catalog: sizes in vCPU and GiB only, no instance types or prices.
+    #[arg(long, conflicts_with = "catalog")]
+    no_catalog: bool,
     /// Write the recommendations (.csv, .json or .parquet).
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -93,15 +97,6 @@ fn provider(name: &str) -> Result<Provider> {
     }
 }
 
-/// Reads a catalog file.
-fn read_catalog(path: &std::path::Path) -> Result<Catalog> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    serde_json::from_str(&text).map_err(|source| Error::Json {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
 /// Runs `capcast rightsize`.
 pub fn run(args: Args) -> Result<()> {
     let mut params = RightsizeParams::default()
@@ -125,7 +120,13 @@ pub fn run(args: Args) -> Result<()> {
     }
     let params = params.check()?;
     let load = read_utilization(&args.utilization, &UtilizationOptions::default())?;
-    let catalog = args.catalog.as_deref().map(read_catalog).transpose()?;
+    let catalog = if args.no_catalog {
+        None
+    } else if args.catalog.is_empty() {
+        Some(Catalog::bundled()?)
+    } else {
+        Some(load_catalogs(&args.catalog)?)
+    };
     let prices = if args.billing.is_empty() {
         None
     } else {
