@@ -49,6 +49,7 @@
 
 mod apply;
 mod backtest;
+mod focus;
 mod frames;
 mod lp;
 pub mod model;
@@ -62,6 +63,7 @@ use std::time::Instant;
 
 pub use apply::MONTH_HOURS;
 pub use backtest::{backtest, Backtest, BacktestParams, BacktestRow, Scenarios};
+pub use focus::{commitment_accounting, BillAccounting, CommitmentAccounting};
 pub use frames::{plan_frames, problem_from_frames};
 pub use plan::{CommitmentPlan, Month, Purchase, Summary};
 pub use pricing::{hourly_equivalent, instruments_from_catalog, PoolKey};
