@@ -3,11 +3,12 @@
 //!
 //! The order is AWS's: commitments that cover one pool (Reserved Instances, reservations,
 //! committed use discounts) first, then Savings Plans from the narrowest scope to the widest
-//! (EC2 Instance before Compute), each applied to the remaining usage with the highest discount
-//! first. For single-pool commitments and one Savings Plan scope this order is an optimal
-//! allocation (a fractional knapsack: highest discount first maximises the on-demand value a
-//! budget covers), so the cost equals the linear program's; with several overlapping Savings
-//! Plans it may cost slightly more than the program's optimal allocation, as the real bill does.
+//! (EC2 Instance before Compute), to the remaining usage with the highest discount first (plans
+//! of one scope size share it: every plan-pool pair in discount order). For single-pool
+//! commitments and one Savings Plan this order is an optimal allocation (a fractional knapsack:
+//! highest discount first maximises the on-demand value a budget covers), so the cost equals
+//! the linear program's; with several overlapping Savings Plans it may cost slightly more than
+//! the program's optimal allocation, as the real bill can.
 
 use rayon::prelude::*;
 
@@ -95,15 +96,30 @@ type ScenarioTotals = (f64, f64, Vec<MonthTotals>, Vec<Vec<(f64, f64)>>);
 pub(crate) fn evaluate(usage: &Usage, slots: &[Slot]) -> Evaluation {
     let hours = usage.hours();
     let n_months = hours.div_ceil(MONTH_HOURS).max(1);
-    let mut order: Vec<usize> = (0..slots.len()).collect();
-    order.sort_by_key(|&i| slots[i].scope.len());
     let pools = usage.pools();
+    // (slot, pool, rate) in application order: by scope size (single-pool commitments, then
+    // narrower plans before wider ones); within one size, every plan-pool pair by discount,
+    // highest first, so overlapping plans share the usage the way one plan would.
+    let mut pairs: Vec<(usize, usize, usize, f64)> = slots
+        .iter()
+        .enumerate()
+        .flat_map(|(i, slot)| {
+            slot.scope
+                .iter()
+                .map(move |&(p, rate)| (slot.scope.len(), i, p, rate))
+        })
+        .collect();
+    pairs.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then((a.3 / pools[a.2].on_demand).total_cmp(&(b.3 / pools[b.2].on_demand)))
+    });
     let per_scenario: Vec<ScenarioTotals> = (0..usage.scenarios())
         .into_par_iter()
         .map(|scenario| {
             let mut months = vec![MonthTotals::default(); n_months];
             let mut slot_months = vec![vec![(0.0, 0.0); n_months]; slots.len()];
             let mut residual = vec![0.0; pools.len()];
+            let mut budget = vec![0.0; slots.len()];
             let (mut on_demand, mut uncovered) = (0.0, 0.0);
             for hour in 0..hours {
                 let month = hour / MONTH_HOURS;
@@ -113,28 +129,22 @@ pub(crate) fn evaluate(usage: &Usage, slots: &[Slot]) -> Evaluation {
                     residual[p] = usage.value(p, scenario, hour);
                     totals.eligible += residual[p] * pool.on_demand;
                 }
-                for &i in &order {
-                    let slot = &slots[i];
-                    let mut budget = slot.quantity * slot.activity.at(hour);
-                    if budget <= 0.0 {
+                for (b, slot) in budget.iter_mut().zip(slots) {
+                    *b = slot.quantity * slot.activity.at(hour);
+                    totals.available += *b;
+                }
+                for &(_, i, p, rate) in &pairs {
+                    if budget[i] <= 0.0 || residual[p] <= 0.0 {
                         continue;
                     }
-                    totals.available += budget;
-                    let (mut value, mut used) = (0.0, 0.0);
-                    for &(p, rate) in &slot.scope {
-                        if budget <= 0.0 {
-                            break;
-                        }
-                        let take = residual[p].min(budget / rate);
-                        residual[p] -= take;
-                        budget -= take * rate;
-                        value += take * pools[p].on_demand;
-                        used += take * rate;
-                    }
+                    let take = residual[p].min(budget[i] / rate);
+                    residual[p] -= take;
+                    budget[i] -= take * rate;
+                    let value = take * pools[p].on_demand;
                     totals.covered += value;
-                    totals.used += used;
+                    totals.used += take * rate;
                     slot_months[i][month].0 += value;
-                    slot_months[i][month].1 += used;
+                    slot_months[i][month].1 += take * rate;
                 }
                 for (p, pool) in pools.iter().enumerate() {
                     uncovered += residual[p] * pool.on_demand;
