@@ -31,7 +31,7 @@ def main() -> None:
         t = time.perf_counter()
         result = capcast.backtest_commitments(
             long, offers, buy_hour=args.buy, eval_hours=args.hours - args.buy,
-            scenarios=scenarios, paths=args.paths, cost_of_capital=0.0, max_samples=20_000,
+            scenarios=scenarios, paths=args.paths, cost_of_capital=0.0, max_samples=2_000,
         )
         print(f"\nscenarios={scenarios}: {time.perf_counter() - t:.1f} s; buy at hour "
               f"{args.buy}, billed {args.hours - args.buy} hours after")
