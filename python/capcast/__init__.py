@@ -25,6 +25,7 @@ import polars as pl
 
 from capcast import _native
 from capcast._catalog import catalog, catalog_offers
+from capcast._rightsize import RightsizeResult, rightsize
 from capcast._commitments import (
     CommitmentBacktest,
     CommitmentPlan,
@@ -86,6 +87,8 @@ __version__: str = _native.__version__
 __all__ = [
     "catalog",
     "catalog_offers",
+    "RightsizeResult",
+    "rightsize",
     "BacktestResult",
     "BillingLoad",
     "BudgetResult",

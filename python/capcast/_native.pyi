@@ -10,6 +10,7 @@ __version__: str
 __all__ = [
     "catalog",
     "catalog_offers",
+    "rightsize",
     "ArrowStream",
     "generate_sample",
     "read_billing",
@@ -323,3 +324,27 @@ def plan(
     out: str | None = None,
     lenient: bool = False,
 ) -> dict[str, Any]: ...
+
+def rightsize(
+    samples: object,
+    resources: object | None = None,
+    billing: object | None = None,
+    catalog: Sequence[str] = ...,
+    *,
+    use_catalog: bool = True,
+    mode: str = "vm",
+    cpu_percentile: float = 99.5,
+    cpu_headroom: float = 20.0,
+    memory_headroom: float = 20.0,
+    memory_statistic: str = "max",
+    lookback_days: float = 14.0,
+    min_data_hours: float = 30.0,
+    same_family_only: bool = False,
+    allow_burstable: bool = False,
+    same_architecture: bool = True,
+    kubernetes_method: str = "vpa",
+    kubernetes_limits: bool = False,
+    provider: str | None = None,
+    region: str | None = None,
+) -> tuple[ArrowStream, str]:
+    """-> (recommendations, catalog source)"""

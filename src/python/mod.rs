@@ -15,6 +15,7 @@ mod generate;
 mod ingest;
 mod plan;
 mod report;
+mod rightsize;
 mod series;
 
 use pyo3::prelude::*;
@@ -45,6 +46,8 @@ mod native {
     };
     #[pymodule_export]
     use super::report::plan;
+    #[pymodule_export]
+    use super::rightsize::rightsize;
     #[pymodule_export]
     use super::series::{aggregate, tag_coverage, top_movers};
     #[pymodule_export]
