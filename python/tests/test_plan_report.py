@@ -75,7 +75,9 @@ def test_missing_sections_say_why(run: tuple[capcast.PlanReport, Path]) -> None:
             assert section.reason and not section.figures and not section.tables
 
 
-def test_bad_inputs_raise_clear_errors(tmp_path: Path) -> None:
+def test_bad_inputs_raise_clear_errors(
+    run: tuple[capcast.PlanReport, Path], tmp_path: Path
+) -> None:
     with pytest.raises(capcast.ParameterError, match="EUR.*USD"):
         capcast.plan(budget="1000 EUR")
     with pytest.raises(capcast.ParameterError, match="budget"):
@@ -90,7 +92,7 @@ def test_bad_inputs_raise_clear_errors(tmp_path: Path) -> None:
     bad.write_text("month,amount\n2026-09,abc\n", encoding="utf-8")
     with pytest.raises(capcast.DataError, match="row 2"):
         capcast.plan(budget_file=bad)
-    report = capcast.plan(horizon_days=7, paths=20)
+    report, _ = run
     with pytest.raises(capcast.ParameterError, match="no section"):
         report.section("nothing")
     with pytest.raises(capcast.ParameterError, match="format"):

@@ -45,7 +45,7 @@ mod native {
         runway_from_forecast, servers_for_wait, slo_burn,
     };
     #[pymodule_export]
-    use super::report::plan;
+    use super::report::plan_report;
     #[pymodule_export]
     use super::rightsize::rightsize;
     #[pymodule_export]

@@ -14,10 +14,10 @@ use crate::plan::report::{plan as run_plan, Budget, PlanParams, Status};
 
 /// `plan(billing, *, utilization, budget, budget_file, horizon_days, paths, seed, out,
 /// lenient)` -> dict with `title, subtitle, generated, html, settings, sections, files`.
-#[pyfunction]
+#[pyfunction(name = "plan")]
 #[pyo3(signature = (billing = None, *, utilization = None, budget = None, budget_file = None, horizon_days = 30, paths = 200, seed = 0, out = None, lenient = false))]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn plan<'py>(
+pub(crate) fn plan_report<'py>(
     py: Python<'py>,
     billing: Option<Vec<PathBuf>>,
     utilization: Option<Vec<PathBuf>>,

@@ -504,6 +504,15 @@ pub(crate) fn section(
         section
             .figures
             .push(Figure::new("Budget runs out", value, note));
+        let mut distinct = finals.clone();
+        distinct.dedup_by(|a, b| (*a - *b).abs() <= 1e-9 * b.abs().max(1.0));
+        if distinct.len() < 20 {
+            section.text.push(format!(
+                "The {} sample paths take only {} distinct month totals (they resample the errors of the forecast's backtest windows), so the probability of overrun moves in steps: read it as a rough likelihood, and the 80 % interval as the range to plan for.",
+                finals.len(),
+                distinct.len()
+            ));
+        }
     } else {
         section
             .text

@@ -172,10 +172,23 @@ pub(crate) fn section(
         concat(required, UnionArgs::default())?.collect()?
     };
 
+    let forecast_peak = rw
+        .curves
+        .clone()
+        .lazy()
+        .group_by([col("unique_id").cast(DataType::String)])
+        .agg([col("utilization_q").max().alias("forecast_peak_utilization")]);
     let summary = rw
         .summary
         .clone()
         .lazy()
+        .with_column(col("unique_id").cast(DataType::String))
+        .join(
+            forecast_peak,
+            [col("unique_id")],
+            [col("unique_id")],
+            JoinArgs::new(JoinType::Left),
+        )
         .join(
             groups.clone().lazy().select([
                 col("instance_type").alias("unique_id"),
@@ -225,6 +238,20 @@ pub(crate) fn section(
         format!("{crossing_groups} of {}", summary.height()),
         "instance types, cores in use at the daily peak",
     ));
+    let peaks = summary.column("forecast_peak_utilization")?.f64()?.clone();
+    let fullest = (0..summary.height())
+        .filter_map(|i| Some((ids.get(i)?, peaks.get(i)?)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((name, p)) = fullest {
+        section.figures.push(Figure::new(
+            "Closest to full",
+            name.to_string(),
+            format!(
+                "P95 forecast daily peak {:.0} % of its cores within {h} days",
+                100.0 * p
+            ),
+        ));
+    }
     section.text.push(format!(
         "Per instance type, the cores in use at each day's busiest hour (CPU utilization × vCPUs, summed over the instances) are forecast {h} days ahead; the runway ends on the first day the P95 of the forecast reaches 80 % of the cores the type has today. P10–P90 dates come from each sample path's first crossing. Required instances: N+1 at an 80 % target for the P95 monthly peak."
     ));
@@ -239,29 +266,22 @@ pub(crate) fn section(
         "default",
     ));
 
+    let peak = summary.column("forecast_peak_utilization")?.f64()?.clone();
     let bars: Vec<(String, f64)> = (0..summary.height())
-        .filter_map(|i| {
-            Some((
-                ids.get(i)?.to_string(),
-                days.get(i).unwrap_or(h as f64 + 1.0),
-            ))
-        })
+        .filter_map(|i| Some((ids.get(i)?.to_string(), 100.0 * peak.get(i)?)))
         .collect();
     let title = format!(
-        "Days until 80 % of cores (P95); {} = beyond the horizon",
-        h + 1
+        "Forecast P95 daily peak within {h} days, % of today's cores (runway ends at 80 %)"
     );
-    section
-        .charts
-        .push(ReportChart::new("capacity_runway", title.clone(), |f| {
-            BarChart::new(bars.clone())
-                .title(title.clone())
-                .x_label("days of runway from the last day of data")
-                .value_format(ValueFormat::unit("days"))
-                .order(BarOrder::Ascending)
-                .size(1100, (140 + 42 * bars.len() as u32).clamp(240, 1200))
-                .render(f)
-        })?);
+    section.charts.push(ReportChart::new("capacity_runway", title.clone(), |f| {
+        BarChart::new(bars.clone())
+            .title(title.clone())
+            .x_label("highest P95 forecast of the daily CPU peak, % of the cores in use today")
+            .value_format(ValueFormat::unit("%"))
+            .order(BarOrder::Descending)
+            .size(1100, (140 + 42 * bars.len() as u32).clamp(240, 1200))
+            .render(f)
+    })?);
     section.tables.push(ReportTable::new(
         "capacity_runway",
         "Runway per instance type",

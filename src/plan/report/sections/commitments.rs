@@ -1,5 +1,7 @@
-//! The commitments section. Its engine is not part of this build yet, so the section says so
-//! instead of showing numbers.
+//! The commitments section. The optimizer ([`crate::optimize::commitments`]) is in the build,
+//! but the report does not yet derive its inputs from the bill — eligible usage per instance
+//! family and region, and the commitments already owned (which must be netted out) — so the
+//! section says so instead of recommending a purchase that ignores what is owned.
 
 use crate::plan::report::context::Context;
 use crate::plan::report::model::Section;
@@ -9,6 +11,6 @@ pub(crate) fn section(_ctx: &Context) -> Section {
     Section::unavailable(
         "commitments",
         "Commitments",
-        "not available in this build: the commitments engine (src/optimize/commitments) is not part of it yet",
+        "not available in this build: the commitment optimizer is present, but the report does not yet read eligible usage per pool and the commitments already owned from the bill; use capcast.optimize_commitments with usage, offers and existing frames",
     )
 }
