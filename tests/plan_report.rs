@@ -83,7 +83,13 @@ fn plan_writes_the_page_every_chart_and_every_table() {
     let html = html();
     let charts = linked(&html, "charts", "svg");
     let tables = linked(&html, "tables", "csv");
-    for name in ["cost_forecast_total", "cost_forecast_1", "budget_burndown"] {
+    for name in [
+        "cost_forecast_total",
+        "cost_forecast_1",
+        "budget_burndown",
+        "rightsizing_savings",
+        "capacity_runway",
+    ] {
         assert!(
             charts.contains(name),
             "chart {name} missing from {charts:?}"
@@ -97,6 +103,9 @@ fn plan_writes_the_page_every_chart_and_every_table() {
         "forecast_models",
         "cost_anomalies",
         "budget_burndown",
+        "rightsizing",
+        "capacity_runway",
+        "capacity_required",
     ] {
         assert!(
             tables.contains(name),

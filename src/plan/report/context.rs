@@ -16,6 +16,8 @@ pub(crate) const DAY_US: i64 = 86_400_000_000;
 
 /// The loaded inputs.
 pub(crate) struct Context {
+    /// FOCUS 1.2 rows (lazy), for the optimizers.
+    pub costs: LazyFrame,
     /// What the billing load did.
     pub report: LoadReport,
     /// The billing currency (`USD`), empty when the data has none.
@@ -107,6 +109,7 @@ pub(crate) fn load_billing(params: &PlanParams) -> Result<Context> {
     }
 
     Ok(Context {
+        costs: billing.costs,
         report: billing.report,
         currency,
         daily,

@@ -177,7 +177,9 @@ pub(crate) fn section(
         .clone()
         .lazy()
         .group_by([col("unique_id").cast(DataType::String)])
-        .agg([col("utilization_q").max().alias("forecast_peak_utilization")]);
+        .agg([col("utilization_q")
+            .max()
+            .alias("forecast_peak_utilization")]);
     let summary = rw
         .summary
         .clone()
@@ -273,15 +275,17 @@ pub(crate) fn section(
     let title = format!(
         "Forecast P95 daily peak within {h} days, % of today's cores (runway ends at 80 %)"
     );
-    section.charts.push(ReportChart::new("capacity_runway", title.clone(), |f| {
-        BarChart::new(bars.clone())
-            .title(title.clone())
-            .x_label("highest P95 forecast of the daily CPU peak, % of the cores in use today")
-            .value_format(ValueFormat::unit("%"))
-            .order(BarOrder::Descending)
-            .size(1100, (140 + 42 * bars.len() as u32).clamp(240, 1200))
-            .render(f)
-    })?);
+    section
+        .charts
+        .push(ReportChart::new("capacity_runway", title.clone(), |f| {
+            BarChart::new(bars.clone())
+                .title(title.clone())
+                .x_label("highest P95 forecast of the daily CPU peak, % of the cores in use today")
+                .value_format(ValueFormat::unit("%"))
+                .order(BarOrder::Descending)
+                .size(1100, (140 + 42 * bars.len() as u32).clamp(240, 1200))
+                .render(f)
+        })?);
     section.tables.push(ReportTable::new(
         "capacity_runway",
         "Runway per instance type",

@@ -82,13 +82,13 @@ pub(crate) fn run(
         &mut settings,
     )?;
     next(progress);
-    let rightsizing = rightsizing::section(&ctx);
+    let rightsizing = rightsizing::section(&ctx, &mut settings)?;
     let commitments = commitments::section(&ctx);
     let capacity = capacity::section(&ctx, params, &mut settings)?;
     next(progress);
     settings.push(Setting::new(
         "Prices",
-        "the bill's own effective prices (EffectiveCost); no price catalog in this build",
+        "cost forecast and budget: the bill's EffectiveCost; rightsizing: the bundled catalog's list prices and the bill's effective price per resource",
         "billing data",
     ));
 
