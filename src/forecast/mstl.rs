@@ -482,33 +482,4 @@ mod tests {
         let i80 = fc.interval(80.0).unwrap();
         assert!(i80.lower[0] < fc.mean[0] && fc.mean[0] < i80.upper[0]);
     }
-
-    /// Timing (run with `--ignored --nocapture`): MSTL([24, 168]) + Theta on 1440 hours.
-    #[test]
-    #[ignore]
-    fn timing_mstl_1440() {
-        let y = hourly(synthetic_hourly(1440));
-        let reps = 200;
-        let start = std::time::Instant::now();
-        for _ in 0..reps {
-            let f = MstlParams::new(&[24, 168]).fit(&y).unwrap();
-            std::hint::black_box(f.predict(168, &[80.0, 95.0]).unwrap());
-        }
-        println!(
-            "MSTL([24,168]) + Theta, fit + predict(168): {:?} per series",
-            start.elapsed() / reps
-        );
-        let start = std::time::Instant::now();
-        for _ in 0..reps {
-            let f = MstlParams::new(&[24, 168])
-                .trend_model(Box::new(BaselineParams::naive()))
-                .fit(&y)
-                .unwrap();
-            std::hint::black_box(f.predict(168, &[80.0, 95.0]).unwrap());
-        }
-        println!(
-            "decomposition (naive trend): {:?} per series",
-            start.elapsed() / reps
-        );
-    }
 }

@@ -626,17 +626,4 @@ mod tests {
         assert_eq!(level_text(80.0), "80% interval");
         assert_eq!(level_text(99.5), "99.5% interval");
     }
-
-    #[test]
-    #[ignore = "timing, run by hand"]
-    fn timing() {
-        let (ds, y, fc) = sample();
-        for format in [ChartFormat::Svg, ChartFormat::Png] {
-            let t = std::time::Instant::now();
-            for _ in 0..10 {
-                FanChart::new(&ds, &y, &fc).render(format).unwrap();
-            }
-            eprintln!("{format:?}: {:?} per chart", t.elapsed() / 10);
-        }
-    }
 }

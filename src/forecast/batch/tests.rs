@@ -343,39 +343,6 @@ proptest! {
     }
 }
 
-/// Ad-hoc timing (run with `--ignored --nocapture`): 1,000 hourly series of 30 days.
-#[test]
-#[ignore]
-fn timing_thousand_series() {
-    let named: Vec<(String, Vec<f64>)> = (0..1000)
-        .map(|i| (format!("s{i:04}"), daily_cycle(24 * 30, 10.0 + i as f64)))
-        .collect();
-    let refs: Vec<(&str, Vec<f64>)> = named.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-    let df = frame(&refs);
-    let params = base().horizon(24);
-    let start = std::time::Instant::now();
-    let out = forecast_frame(&df, &params).unwrap();
-    println!(
-        "forecast_frame: {} series x 720 h in {:?}",
-        out.models.height(),
-        start.elapsed()
-    );
-    let start = std::time::Instant::now();
-    let out = forecast_frame(&df, &params.clone().paths(100)).unwrap();
-    println!(
-        "with 100 paths: {:?} ({} path rows)",
-        start.elapsed(),
-        out.paths.map(|p| p.height()).unwrap_or(0)
-    );
-    let start = std::time::Instant::now();
-    let bt = backtest_frame(&df, &params).unwrap();
-    println!(
-        "backtest_frame: {:?} ({} rows)",
-        start.elapsed(),
-        bt.per_series.height()
-    );
-}
-
 /// A model with a bug: it panics.
 #[derive(Debug)]
 struct Boom;

@@ -155,27 +155,3 @@ fn components_add_up_and_pure_season_is_recovered() {
     // Mid-series the remainder of a noiseless trend + season is tiny.
     assert!(d.remainder[30..90].iter().all(|r| r.abs() < 0.05));
 }
-
-#[test]
-#[ignore]
-fn timing_stl_cold_and_warm() {
-    let y = synthetic_hourly(1440);
-    for (period, window) in [(24, 11), (168, 15)] {
-        let p = StlParams::new(period).seasonal(window).seasonal_deg(0);
-        let reps = 100;
-        let t = std::time::Instant::now();
-        for _ in 0..reps {
-            std::hint::black_box(p.decompose(&y).unwrap());
-        }
-        let cold = t.elapsed() / reps;
-        let mut cache = LoessCache::default();
-        let t = std::time::Instant::now();
-        for _ in 0..reps {
-            std::hint::black_box(p.decompose_with(&y, &mut cache).unwrap());
-        }
-        println!(
-            "period {period}: cold {cold:?}, warm {:?}",
-            t.elapsed() / reps
-        );
-    }
-}
