@@ -283,11 +283,16 @@ pub(crate) fn section(
     Ok(section)
 }
 
-/// The cost anomalies section: days whose cost fell outside the 95 % backtest interval.
+/// The interval level (percent) outside which a day's cost is an anomaly. At 95 % one day in
+/// twenty of an ordinary service would be flagged by chance; 99 % keeps the list to real news.
+const ANOMALY_LEVEL: f64 = 99.0;
+
+/// The cost anomalies section: days whose cost fell outside the [`ANOMALY_LEVEL`] backtest
+/// interval.
 pub(crate) fn anomalies_section(ctx: &Context, params: &PlanParams) -> Result<Section> {
     let mut section = Section::new("anomalies", "Cost anomalies");
     let batch = batch_params(params)?.paths(0);
-    let found = anomalies(&ctx.daily, &batch, 95.0)?
+    let found = anomalies(&ctx.daily, &batch, ANOMALY_LEVEL)?
         .lazy()
         .filter(col("unique_id").neq(lit(TOTAL)))
         .sort(
@@ -316,7 +321,7 @@ pub(crate) fn anomalies_section(ctx: &Context, params: &PlanParams) -> Result<Se
         "Anomalous days",
         found.height().to_string(),
         format!(
-            "{above} above and {} below the 95 % interval",
+            "{above} above and {} below the {ANOMALY_LEVEL} % interval",
             found.height() - above
         ),
     ));
@@ -340,9 +345,9 @@ pub(crate) fn anomalies_section(ctx: &Context, params: &PlanParams) -> Result<Se
             format!("{service} on {day}"),
         ));
     }
-    section.text.push(
-        "Days whose cost lies outside the 95 % interval of rolling-origin backtest forecasts (the model auto mode ranks best per service), largest excess first. The scan covers the backtest windows, the most recent weeks.".into(),
-    );
+    section.text.push(format!(
+        "Days whose cost lies outside the {ANOMALY_LEVEL} % interval of rolling-origin backtest forecasts (the model auto mode ranks best per service), largest excess first. The scan covers the backtest windows, the most recent weeks."
+    ));
     section.tables.push(ReportTable::new(
         "cost_anomalies",
         "Cost anomalies by service and day",
