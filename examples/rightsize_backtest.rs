@@ -6,8 +6,8 @@
 //! `cargo run --release --example rightsize_backtest [PATH]`
 
 use capcast::ingest::{read_utilization, UtilizationOptions};
-use capcast::optimize::rightsize::backtest::{backtest, LinearPrice};
-use capcast::optimize::rightsize::{MemoryStatistic, RightsizeParams};
+use capcast::optimize::rightsize::backtest::{backtest, split_halves, LinearPrice};
+use capcast::optimize::rightsize::{rightsize, MemoryStatistic, RightsizeInput, RightsizeParams};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()
@@ -65,6 +65,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             s.memory_exceeded_percent,
             s.any_exceeded_percent
         );
+    }
+    // The VMs that got no size: their finding and why (first half, default settings).
+    let (first, _) = split_halves(&load.samples)?;
+    let result = rightsize(
+        &RightsizeInput::new(&first).resources(&load.resources),
+        &RightsizeParams::default(),
+    )?;
+    println!("\nVMs without a recommendation (first half, default settings):");
+    for rec in result.recommendations() {
+        if !rec.finding.is_some_and(|f| f.recommends()) {
+            println!(
+                "- VM {}: {} ({} hours of data, {} samples): {}",
+                rec.resource_id,
+                rec.finding.map_or("none", |f| f.name()),
+                rec.hours_of_data,
+                rec.samples,
+                rec.reason.as_deref().unwrap_or("")
+            );
+        }
     }
     Ok(())
 }

@@ -13,8 +13,11 @@
 //! | `memory_available_bytes` | bytes free | current GiB - bytes / 2^30 |
 //!
 //! An absolute metric is preferred over a percentage. When both are present and the current
-//! size is known, their means must agree within a factor of 2, else the resource is rejected
-//! as having mixed units (a percentage given as a fraction, cores given as millicores, ...).
+//! size is known, the absolute mean must lie between 1/8 and 2 times the percentage's mean x
+//! size / 100, else the resource is rejected as having mixed units (a percentage given as a
+//! fraction, cores given as millicores, bytes as KiB, ...). The range is wider below because a
+//! percentage is of the capacity at its time, which may have been smaller than the current
+//! size (a VM whose memory was resized, as in the Bitbrains trace).
 
 use super::input::{MetricSlice, ResourceSlices};
 
@@ -128,6 +131,11 @@ fn validate(slice: &MetricSlice<'_>, unit: Unit) -> Result<(), Problem> {
     }
 }
 
+/// The smallest accepted ratio of an absolute metric's mean to a percentage's mean x size.
+const MIXED_BELOW: f64 = 0.125;
+/// The largest accepted ratio of an absolute metric's mean to a percentage's mean x size.
+const MIXED_ABOVE: f64 = 2.0;
+
 fn mean(values: &[f64]) -> f64 {
     if values.is_empty() {
         0.0
@@ -187,7 +195,11 @@ fn resolve<'a>(
                 pct.fill(0, &mut buf);
                 let mp = mean(&buf);
                 let small = 1e-6 * capacity.unwrap_or(1.0);
-                if ma > small && mp > small && !(0.5..=2.0).contains(&(ma / mp)) {
+                // A percentage is of the capacity at its time, at most the current (largest)
+                // size, so a capacity that changed over time (Bitbrains records it per row)
+                // makes `mp` overstate usage: the absolute mean may fall to 1/8 of it. Unit
+                // mistakes are factors of 8 (bits), 100 (fractions), 1000 or 1024.
+                if ma > small && mp > small && !(MIXED_BELOW..=MIXED_ABOVE).contains(&(ma / mp)) {
                     return Err(Problem::Mixed(format!(
                         "mixed units for {quantity}: mean '{}' is {ma:.4} {} but mean '{}' x size / 100 is {mp:.4}; \
                          give {quantity} in one unit",
@@ -309,5 +321,41 @@ mod tests {
             panic!()
         };
         assert!(m.contains("mixed units for cpu"), "{m}");
+
+        // Memory of 1 GiB for the first 3 samples and 4 GiB (the size) for the last: 0.5 GiB
+        // used throughout is 50 % then 12.5 %; mean % x 4 GiB / 100 = 1.625 GiB, 3.25 x the
+        // absolute mean. A capacity that changed, not mixed units (Bitbrains VM 4, 2013-7).
+        let ts4 = [0, 300_000_000, 600_000_000, 900_000_000];
+        let r = res(vec![
+            MetricSlice {
+                metric: "memory_used_bytes",
+                ts: &ts4,
+                values: &[0.5 * GIB; 4],
+            },
+            MetricSlice {
+                metric: "memory_utilization",
+                ts: &ts4,
+                values: &[50.0, 50.0, 50.0, 12.5],
+            },
+        ]);
+        let d = memory_demand(&r, Some(4.0)).unwrap().unwrap();
+        assert_eq!(d.metric, "memory_used_bytes");
+        // KiB given as bytes (1024 x too small) is still mixed units.
+        let r = res(vec![
+            MetricSlice {
+                metric: "memory_used_bytes",
+                ts: &ts4,
+                values: &[0.5 * 1024.0 * 1024.0; 4],
+            },
+            MetricSlice {
+                metric: "memory_utilization",
+                ts: &ts4,
+                values: &[12.5; 4],
+            },
+        ]);
+        assert!(matches!(
+            memory_demand(&r, Some(4.0)),
+            Err(Problem::Mixed(_))
+        ));
     }
 }
