@@ -20,6 +20,9 @@
 //!   team ([`BarChart`]).
 //! - [`budget`]: a budget burn-down: cumulative actual and forecast spend against the budget
 //!   ([`BurndownChart`]).
+//! - [`distribution`]: histograms of samples with labelled capacity and statistic markers,
+//!   such as one resource's CPU and memory against its current and recommended size
+//!   ([`DistributionChart`]).
 //! - [`runway`]: forecast utilization bands against a capacity threshold, with the crossing
 //!   date marked ([`RunwayChart`]).
 //!
@@ -31,6 +34,7 @@
 mod axis;
 pub mod bars;
 pub mod budget;
+pub mod distribution;
 pub mod fan;
 pub mod frames;
 pub mod runway;
@@ -49,6 +53,7 @@ use crate::error::{Error, Result};
 pub use axis::ValueFormat;
 pub use bars::{BarChart, BarOrder};
 pub use budget::BurndownChart;
+pub use distribution::{DistributionChart, DistributionPanel, MarkerKind};
 pub use fan::FanChart;
 pub use runway::RunwayChart;
 

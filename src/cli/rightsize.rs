@@ -7,8 +7,8 @@ use capcast::chart::{BarChart, ValueFormat};
 use capcast::ingest::{read_billing, read_utilization, BillingOptions, UtilizationOptions};
 use capcast::optimize::catalog::{load_catalogs, Catalog, Provider};
 use capcast::optimize::rightsize::{
-    rightsize, write_recommendations, KubernetesMethod, MemoryStatistic, Mode, ResourcePrices,
-    RightsizeInput, RightsizeParams,
+    resource_demand, rightsize, write_recommendations, KubernetesMethod, MemoryStatistic, Mode,
+    ResourcePrices, RightsizeInput, RightsizeParams,
 };
 use capcast::{Error, Result};
 
@@ -79,6 +79,13 @@ pub struct Args {
     /// The grouping of --chart.
     #[arg(long, default_value = "account")]
     group_by: String,
+    /// Draw the CPU and memory distribution of this resource against its current and
+    /// recommended size (to --resource-chart-output).
+    #[arg(long, requires = "resource_chart_output")]
+    resource_chart: Option<String>,
+    /// Where --resource-chart is written (.svg or .png).
+    #[arg(long, requires = "resource_chart")]
+    resource_chart_output: Option<PathBuf>,
     /// Rows of the printed table.
     #[arg(long, default_value_t = 20)]
     top: usize,
@@ -200,6 +207,10 @@ pub fn run(args: Args) -> Result<()> {
             .title(format!("Monthly savings by {}", args.group_by))
             .value_format(ValueFormat::currency("$"))
             .save(path)?;
+    }
+    if let (Some(id), Some(path)) = (&args.resource_chart, &args.resource_chart_output) {
+        resource_demand(&input, &params, id)?.chart()?.save(path)?;
+        println!("distribution of {id} written to {}", path.display());
     }
     Ok(())
 }

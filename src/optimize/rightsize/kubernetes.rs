@@ -27,7 +27,7 @@ use super::vm::{problem, Scratch};
 use super::Context;
 
 const MIB: f64 = 1024.0 * 1024.0;
-const GIB: f64 = 1024.0 * MIB;
+pub(crate) const GIB: f64 = 1024.0 * MIB;
 
 /// The last value of the first metric whose name matches.
 fn last_value(resource: &ResourceSlices<'_>, matches: impl Fn(&str) -> bool) -> Option<f64> {

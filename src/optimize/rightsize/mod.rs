@@ -63,6 +63,7 @@
 //! ```
 
 pub mod backtest;
+mod demand;
 mod histogram;
 mod input;
 mod kubernetes;
@@ -83,6 +84,7 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::optimize::catalog::Catalog;
 
+pub use demand::{resource_demand, ResourceDemand};
 pub use output::write_recommendations;
 pub use params::{KubernetesMethod, MemoryStatistic, Mode, RightsizeParams};
 pub use pricing::{provider_from_name, ResourcePrice, ResourcePrices};
