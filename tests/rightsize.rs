@@ -359,12 +359,12 @@ fn resource_demand_keeps_the_lookback_samples_and_charts_them() {
         .to_svg_string()
         .unwrap();
     for text in [
-        "current 4",
-        "recommended 2",
-        "P99.5 1.6",
-        "current 16",
-        "recommended 5",
-        "max 4",
+        "current 4 vCPU",
+        "recommended 2 vCPU",
+        "P99.5 1.6 cores",
+        "current 16 GiB",
+        "recommended 5 GiB",
+        "max 4 GiB",
         "CPU (cores)",
         "Memory (GiB)",
     ] {

@@ -115,19 +115,28 @@ impl ResourceDemand {
         } else {
             ("current", "recommended")
         };
+        let cpu_unit = if k8s { "cores" } else { "vCPU" };
         let mut cpu = DistributionPanel::new("CPU", "cores", self.cpu_cores.clone());
         if let Some(v) = rec
             .current_vcpu
             .or(rec.container.as_ref().and_then(|c| c.current_cpu_request))
         {
-            cpu = cpu.marker(format!("{current_word} {}", num(v)), v, MarkerKind::Current);
+            cpu = cpu.marker(
+                format!("{current_word} {} {cpu_unit}", num(v)),
+                v,
+                MarkerKind::Current,
+            );
         }
         if let Some(v) = rec.recommended_vcpu {
-            cpu = cpu.marker(format!("{new_word} {}", num(v)), v, MarkerKind::Recommended);
+            cpu = cpu.marker(
+                format!("{new_word} {} {cpu_unit}", num(v)),
+                v,
+                MarkerKind::Recommended,
+            );
         }
         if let Some(v) = rec.cpu_percentile_cores {
             cpu = cpu.marker(
-                format!("P{} {}", num(p.cpu_percentile), num(v)),
+                format!("P{} {} cores", num(p.cpu_percentile), num(v)),
                 v,
                 MarkerKind::Statistic,
             );
@@ -149,17 +158,25 @@ impl ResourceDemand {
                 .and_then(|c| c.current_memory_request)
                 .map(|b| b / kubernetes::GIB));
             if let Some(v) = current {
-                mem = mem.marker(format!("{current_word} {}", num(v)), v, MarkerKind::Current);
+                mem = mem.marker(
+                    format!("{current_word} {} GiB", num(v)),
+                    v,
+                    MarkerKind::Current,
+                );
             }
             if let Some(v) = rec.recommended_memory_gib {
-                mem = mem.marker(format!("{new_word} {}", num(v)), v, MarkerKind::Recommended);
+                mem = mem.marker(
+                    format!("{new_word} {} GiB", num(v)),
+                    v,
+                    MarkerKind::Recommended,
+                );
             }
             if let Some(v) = rec.memory_statistic_gib {
                 let name = match p.memory_statistic {
                     MemoryStatistic::Max => "max".to_string(),
                     MemoryStatistic::Percentile(q) => format!("P{}", num(q)),
                 };
-                mem = mem.marker(format!("{name} {}", num(v)), v, MarkerKind::Statistic);
+                mem = mem.marker(format!("{name} {} GiB", num(v)), v, MarkerKind::Statistic);
             }
             chart = chart.panel(mem);
         }
