@@ -11,6 +11,8 @@ __all__ = [
     "catalog",
     "catalog_offers",
     "rightsize",
+    "rightsize_resource_chart",
+    "rightsize_savings_chart",
     "ArrowStream",
     "generate_sample",
     "read_billing",
@@ -348,3 +350,38 @@ def rightsize(
     region: str | None = None,
 ) -> tuple[ArrowStream, str]:
     """-> (recommendations, catalog source)"""
+
+def rightsize_resource_chart(
+    samples: object,
+    resource_id: str,
+    resources: object | None = None,
+    billing: object | None = None,
+    catalog: Sequence[str] = ...,
+    *,
+    format: str = "svg",
+    use_catalog: bool = True,
+    mode: str = "vm",
+    cpu_percentile: float = 99.5,
+    cpu_headroom: float = 20.0,
+    memory_headroom: float = 20.0,
+    memory_statistic: str = "max",
+    lookback_days: float = 14.0,
+    min_data_hours: float = 30.0,
+    same_family_only: bool = False,
+    allow_burstable: bool = False,
+    same_architecture: bool = True,
+    kubernetes_method: str = "vpa",
+    kubernetes_limits: bool = False,
+    provider: str | None = None,
+    region: str | None = None,
+) -> bytes:
+    """-> SVG or PNG bytes of one resource's CPU and memory distribution"""
+
+def rightsize_savings_chart(
+    groups: Sequence[str],
+    savings: Sequence[float],
+    *,
+    title: str = "Monthly savings",
+    format: str = "svg",
+) -> bytes:
+    """-> SVG or PNG bytes of monthly savings by group"""

@@ -11,13 +11,15 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Union
 
 import polars as pl
 
 from capcast import _native
+from capcast._forecast import Chart
 from capcast._frames import to_polars as _to_polars
+from capcast.exceptions import ParameterError
 
 __all__ = ["RightsizeResult", "rightsize"]
 
@@ -38,6 +40,7 @@ class RightsizeResult:
 
     recommendations: pl.DataFrame
     catalog_source: str
+    _inputs: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def savings_by(self, group_by: str = "account") -> pl.DataFrame:
         """Monthly savings summed by ``account``, ``service``, ``region``, ``finding`` or
@@ -54,7 +57,7 @@ class RightsizeResult:
         elif group_by in ("account", "service", "region", "finding"):
             groups = pl.col(group_by)
         else:
-            raise ValueError(
+            raise ParameterError(
                 f"unknown grouping '{group_by}': expected account, service, region, finding or tag:KEY"
             )
         return (
@@ -63,6 +66,58 @@ class RightsizeResult:
             .agg(savings.sum().alias("monthly_savings"))
             .sort("monthly_savings", descending=True)
         )
+
+
+    def plot_savings(
+        self, by: str = "account", *, format: str = "svg", title: str | None = None
+    ) -> Chart:
+        """A bar chart of monthly savings by ``account``, ``service``, ``region``,
+        ``finding`` or ``tag:KEY`` (see :meth:`savings_by`), largest first.
+
+        Raises:
+            ParameterError: an unknown grouping, or no priced recommendation (rightsize
+                with a catalog).
+            ValueError: Kubernetes-mode recommendations.
+        """
+        _check_format(format)
+        table = self.savings_by(by)
+        data = _native.rightsize_savings_chart(
+            [str(g) for g in table["group"].to_list()],
+            [float(v) for v in table["monthly_savings"].to_list()],
+            title=title or f"Monthly savings by {by}",
+            format=format,
+        )
+        return Chart(data, format)
+
+    def plot_resource(self, resource_id: str, *, format: str = "svg") -> Chart:
+        """One resource's CPU (cores) and memory (GiB) distribution over the lookback:
+        histograms with the current size, the recommended size and the chosen percentile
+        (memory statistic) marked.
+
+        Raises:
+            ParameterError: ``resource_id`` is not in the utilization data.
+            DataError: the resource got no size (insufficient or invalid data; the message
+                says why).
+        """
+        _check_format(format)
+        if not self._inputs:
+            raise ValueError("plot_resource needs a result of capcast.rightsize")
+        inputs = self._inputs
+        data = _native.rightsize_resource_chart(
+            inputs["samples"],
+            str(resource_id),
+            inputs["resources"],
+            inputs["billing"],
+            inputs["catalog"],
+            format=format,
+            **inputs["settings"],
+        )
+        return Chart(data, format)
+
+
+def _check_format(format: str) -> None:
+    if format not in ("svg", "png"):
+        raise ParameterError(f"format '{format}': expected 'svg' or 'png'", parameter="format")
 
 
 def _tag(text: str | None, key: str) -> str | None:
@@ -114,4 +169,13 @@ def rightsize(
     stream, source = _native.rightsize(
         samples, resources, costs, paths, use_catalog=use_catalog, **settings
     )
-    return RightsizeResult(recommendations=_to_polars(stream), catalog_source=source)
+    inputs = {
+        "samples": samples,
+        "resources": resources,
+        "billing": costs,
+        "catalog": paths,
+        "settings": {"use_catalog": use_catalog, **settings},
+    }
+    return RightsizeResult(
+        recommendations=_to_polars(stream), catalog_source=source, _inputs=inputs
+    )

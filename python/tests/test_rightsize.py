@@ -38,3 +38,48 @@ def test_settings_and_errors() -> None:
         capcast.rightsize(load, cpu_percentile=120.0)
     with pytest.raises(ValueError, match="mode"):
         capcast.rightsize(load, mode="mainframe")
+
+
+def test_charts() -> None:
+    """plot_savings and plot_resource give SVG documents naming what they show."""
+    import xml.etree.ElementTree as ET
+
+    load = capcast.read_utilization(FLEET)
+    result = capcast.rightsize(load, billing=capcast.read_billing(BILLING))
+    chart = result.plot_savings(by="tag:team")
+    assert isinstance(chart, capcast.Chart) and chart.format == "svg"
+    svg = chart._repr_svg_()
+    assert svg is not None
+    ET.fromstring(svg)
+    assert "Monthly savings by tag:team" in svg
+    for team in result.savings_by("tag:team")["group"].to_list():
+        assert team in svg
+    sized = result.recommendations.filter(pl.col("finding") == "over_provisioned")
+    rid = sized["resource_id"][0]
+    chart = result.plot_resource(rid)
+    svg = chart._repr_svg_()
+    assert svg is not None
+    ET.fromstring(svg)
+    assert rid in svg
+    current = sized["current_vcpu"][0]
+    assert f"current {current:g}" in svg
+    assert "recommended" in svg and "P99.5" in svg and "CPU (cores)" in svg
+    png = result.plot_resource(rid, format="png")
+    assert png._repr_png_() is not None and png.data.startswith(b"\x89PNG")
+    for by in ("account", "service", "region", "finding"):
+        assert result.plot_savings(by=by).data.startswith(b"<svg")
+
+
+def test_chart_errors() -> None:
+    load = capcast.read_utilization(FLEET)
+    result = capcast.rightsize(load)
+    with pytest.raises(capcast.ParameterError, match="'no-such-vm' is not in the utilization data"):
+        result.plot_resource("no-such-vm")
+    with pytest.raises(capcast.ParameterError, match="unknown grouping"):
+        result.plot_savings(by="colour")
+    with pytest.raises(capcast.ParameterError, match="expected 'svg' or 'png'"):
+        result.plot_resource(result.recommendations["resource_id"][0], format="pdf")
+    strict = capcast.rightsize(load, min_data_hours=10_000.0)
+    rid = strict.recommendations["resource_id"][0]
+    with pytest.raises(capcast.DataError, match="insufficient_data"):
+        strict.plot_resource(rid)

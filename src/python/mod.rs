@@ -49,6 +49,10 @@ mod native {
     #[pymodule_export]
     use super::rightsize::rightsize;
     #[pymodule_export]
+    use super::rightsize::rightsize_resource_chart;
+    #[pymodule_export]
+    use super::rightsize::rightsize_savings_chart;
+    #[pymodule_export]
     use super::series::{aggregate, tag_coverage, top_movers};
     #[pymodule_export]
     use super::{_echo_frame, _panic};
