@@ -23,10 +23,31 @@
 //! Steps beyond the calibrated horizon use the last step's radius grown by
 //! `sqrt(h / horizon)` (random-walk growth; a heuristic, calibrate with the horizon you use).
 //!
-//! Sample paths are a residual bootstrap: each path draws one backtest window and a random
-//! sign and adds that window's signed errors (all steps, keeping their correlation) to the
-//! point forecast. Each step's marginal is thus the symmetric empirical error distribution,
-//! the one `Distribution` takes quantiles of.
+//! Sample paths are the inner model's own paths, calibrated: they keep its temporal
+//! correlation and its many distinct values, but each path's deviation `d = path_h - mean_h`
+//! from the inner point forecast is rescaled at every step so that the paths' marginal
+//! spread at step `h` matches the conformal interval at step `h`. With `w80_h` and `w95_h`
+//! the 80 % and 95 % quantiles (linear interpolation) of `|d|` over the paths at step `h`,
+//! and `r80_h`, `r95_h` the conformal radii ([`FittedConformal::radius`]), a deviation
+//! becomes `sign(d) g_h(|d|)` with the monotone, piecewise-linear map
+//!
+//! | `|d|` | `g_h(|d|)` |
+//! |---|---|
+//! | `<= w80` | `|d| r80 / w80` |
+//! | `w80 .. w95` | `r80 + (|d| - w80) (r95 - r80) / (w95 - w80)` |
+//! | `> w95` | `|d| r95 / w95` |
+//!
+//! so that 80 % (95 %) of the calibrated paths lie within the 80 % (95 %) conformal interval at
+//! every step, and the order of the paths at each step is kept. When `w95 <= w80` (very few
+//! paths) the single factor `r80 / w80` is used.
+//!
+//! Fallback (the residual bootstrap): when the inner model has no usable paths (it fails,
+//! returns non-finite values, or its paths have zero spread at some step), each path draws
+//! one backtest window and a random sign and adds that window's signed errors (all steps,
+//! keeping their correlation) to the point forecast. Each step's marginal is then the
+//! symmetric empirical error distribution, the one `Distribution` takes quantiles of; with
+//! `W` windows there are only `2 W` distinct paths, so month totals and overrun
+//! probabilities move in coarse steps.
 
 use std::sync::Arc;
 
@@ -332,6 +353,87 @@ impl FittedConformal {
     }
 }
 
+impl FittedConformal {
+    /// The inner model's paths with each step's deviations from `mean` mapped onto the
+    /// conformal radii (see the module docs); `None` when the inner model has no usable paths.
+    fn calibrated_paths(&self, mean: &[f64], n_paths: usize, seed: u64) -> Option<Vec<Vec<f64>>> {
+        let horizon = mean.len();
+        let mut paths = self.inner.sample_paths(horizon, n_paths, seed).ok()?;
+        if paths.len() != n_paths
+            || paths
+                .iter()
+                .any(|p| p.len() != horizon || p.iter().any(|v| !v.is_finite()))
+        {
+            return None;
+        }
+        for (h, &m) in mean.iter().enumerate() {
+            if !m.is_finite() {
+                return None;
+            }
+            let abs: Vec<f64> = paths.iter().map(|p| (p[h] - m).abs()).collect();
+            let sorted_abs = sorted(abs);
+            let w80 = quantile_sorted(&sorted_abs, 0.80);
+            let w95 = quantile_sorted(&sorted_abs, 0.95);
+            // A zero (or numerically zero) spread cannot be rescaled.
+            if !(w80 > 1e-12 * m.abs().max(1.0)) {
+                return None;
+            }
+            let r80 = self.radius(h + 1, 80.0);
+            let r95 = self.radius(h + 1, 95.0).max(r80);
+            let map = |a: f64| -> f64 {
+                if a <= w80 || w95 <= w80 {
+                    a * r80 / w80
+                } else if a <= w95 {
+                    r80 + (a - w80) * (r95 - r80) / (w95 - w80)
+                } else {
+                    a * r95 / w95
+                }
+            };
+            for p in paths.iter_mut() {
+                let d = p[h] - m;
+                p[h] = m + d.signum() * map(d.abs());
+            }
+        }
+        Some(paths)
+    }
+
+    /// The residual bootstrap (the fallback; see the module docs).
+    fn residual_paths(&self, mean: &[f64], n_paths: usize, seed: u64) -> Vec<Vec<f64>> {
+        let calibrated = self.horizon();
+        let mut rng = StdRng::seed_from_u64(seed);
+        (0..n_paths)
+            .map(|_| {
+                let window = &self.errors[rng.random_range(0..self.errors.len())];
+                let sign = if rng.random_bool(0.5) { 1.0 } else { -1.0 };
+                mean.iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        let (col, growth) = if i < calibrated {
+                            (i, 1.0)
+                        } else {
+                            let g = ((i + 1) as f64 / calibrated as f64).sqrt();
+                            (calibrated - 1, g)
+                        };
+                        let e = window[col];
+                        let e = if e.is_finite() { e } else { 0.0 };
+                        m + sign * e * growth
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// The `p`-quantile (linear interpolation) of ascending values; 0 when empty.
+fn quantile_sorted(v: &[f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let pos = p.clamp(0.0, 1.0) * (v.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
+}
+
 /// The per-step scales (root mean square of the finite errors at the step and its
 /// neighbours, `H / 24` steps either side, at least one) and the sorted pooled scores
 /// `|e| / scale` of [`ConformalMethod::Pooled`].
@@ -394,11 +496,7 @@ fn quantile_linear(v: Vec<f64>, p: f64) -> f64 {
     if v.is_empty() {
         return 0.0;
     }
-    let v = sorted(v);
-    let pos = p.clamp(0.0, 1.0) * (v.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
+    quantile_sorted(&sorted(v), p)
 }
 
 impl Fitted for FittedConformal {
@@ -437,29 +535,10 @@ impl Fitted for FittedConformal {
     fn sample_paths(&self, horizon: usize, n_paths: usize, seed: u64) -> Result<Vec<Vec<f64>>> {
         check_paths(horizon, n_paths)?;
         let mean = self.inner.predict(horizon, &[])?.mean;
-        let calibrated = self.horizon();
-        let mut rng = StdRng::seed_from_u64(seed);
-        let paths = (0..n_paths)
-            .map(|_| {
-                let window = &self.errors[rng.random_range(0..self.errors.len())];
-                let sign = if rng.random_bool(0.5) { 1.0 } else { -1.0 };
-                mean.iter()
-                    .enumerate()
-                    .map(|(i, m)| {
-                        let (col, growth) = if i < calibrated {
-                            (i, 1.0)
-                        } else {
-                            let g = ((i + 1) as f64 / calibrated as f64).sqrt();
-                            (calibrated - 1, g)
-                        };
-                        let e = window[col];
-                        let e = if e.is_finite() { e } else { 0.0 };
-                        m + sign * e * growth
-                    })
-                    .collect()
-            })
-            .collect();
-        Ok(paths)
+        if let Some(paths) = self.calibrated_paths(&mean, n_paths, seed) {
+            return Ok(paths);
+        }
+        Ok(self.residual_paths(&mean, n_paths, seed))
     }
 
     fn changepoints(&self) -> Vec<i64> {
@@ -596,9 +675,143 @@ mod tests {
         assert!(paths
             .iter()
             .all(|p| p.len() == 5 && p.iter().all(|v| v.is_finite())));
-        assert!(paths
+        // Calibrated paths: 80 % of them within the 80 % radius at step 1.
+        let inside = paths
+            .iter()
+            .filter(|p| (p[0] - SERIES[29]).abs() <= 8.0 + 1e-9)
+            .count();
+        assert!((155..=165).contains(&inside), "{inside}");
+        // The residual bootstrap never leaves the largest backtest error.
+        let mean = f.inner.predict(5, &[]).unwrap().mean;
+        assert!(f
+            .residual_paths(&mean, 200, 3)
             .iter()
             .all(|p| (p[0] - SERIES[29]).abs() <= 9.0 + 1e-12));
+    }
+
+    /// Daily-cycle series with Gaussian noise (seeded) and conformal seasonal naive around it,
+    /// calibrated on 8 windows of 24 steps.
+    fn noisy_seasonal() -> FittedConformal {
+        use rand_distr::{Distribution, Normal};
+        let mut rng = StdRng::seed_from_u64(7);
+        let noise = Normal::new(0.0, 1.0).unwrap();
+        let values: Vec<f64> = (0..24 * 20)
+            .map(|t| {
+                50.0 + 4.0 * ((t % 24) as f64 / 24.0 * std::f64::consts::TAU).sin()
+                    + noise.sample(&mut rng)
+            })
+            .collect();
+        ConformalParams::new(Box::new(BaselineParams::seasonal_naive(24)))
+            .horizon(24)
+            .windows(8)
+            .fit(&TimeSeries::hourly(values).unwrap())
+            .unwrap()
+    }
+
+    #[test]
+    fn calibrated_paths_match_the_conformal_interval_at_every_step() {
+        // 4,000 paths over 36 steps (12 beyond the calibrated horizon). At every step the
+        // share of paths inside the 80 % (95 %) conformal interval is within 1 point of
+        // nominal (the map matches the paths' own quantiles, so only interpolation between
+        // neighbouring paths differs), and the paths' empirical 10/90 % and 2.5/97.5 %
+        // quantiles lie within 12 % of the radius of the interval's bounds (the inner
+        // Gaussian paths are symmetric; the tolerance covers sampling noise of 4,000 draws).
+        let f = noisy_seasonal();
+        let (h, n) = (36, 4000);
+        let fc = f.predict(h, &[80.0, 95.0]).unwrap();
+        let paths = f.sample_paths(h, n, 11).unwrap();
+        for step in 0..h {
+            let mut col: Vec<f64> = paths.iter().map(|p| p[step]).collect();
+            col.sort_by(f64::total_cmp);
+            for (level, tol_share) in [(80.0, 0.01), (95.0, 0.01)] {
+                let iv = fc.interval(level).unwrap();
+                let (lo, hi) = (iv.lower[step], iv.upper[step]);
+                let r = (hi - lo) / 2.0;
+                let share =
+                    col.iter().filter(|&&v| v >= lo - 1e-9 && v <= hi + 1e-9).count() as f64
+                        / n as f64;
+                assert!(
+                    (share - level / 100.0).abs() <= tol_share,
+                    "step {step} level {level}: share {share}"
+                );
+                let a = (1.0 - level / 100.0) / 2.0;
+                let (q_lo, q_hi) = (
+                    quantile_sorted(&col, a),
+                    quantile_sorted(&col, 1.0 - a),
+                );
+                assert!(
+                    (q_lo - lo).abs() <= 0.12 * r && (q_hi - hi).abs() <= 0.12 * r,
+                    "step {step} level {level}: [{q_lo}, {q_hi}] vs [{lo}, {hi}]"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn calibrated_paths_have_many_distinct_totals_and_are_seeded() {
+        let f = noisy_seasonal();
+        let paths = f.sample_paths(30, 200, 5).unwrap();
+        let mut totals: Vec<f64> = paths.iter().map(|p| p.iter().sum()).collect();
+        totals.sort_by(f64::total_cmp);
+        totals.dedup_by(|a, b| (*a - *b).abs() <= 1e-9 * b.abs().max(1.0));
+        assert!(totals.len() > 100, "{} distinct totals", totals.len());
+        // The residual bootstrap of 8 windows has at most 16 distinct paths.
+        let mean = f.inner.predict(30, &[]).unwrap().mean;
+        let mut boot: Vec<f64> = f
+            .residual_paths(&mean, 200, 5)
+            .iter()
+            .map(|p| p.iter().sum())
+            .collect();
+        boot.sort_by(f64::total_cmp);
+        boot.dedup();
+        assert!(boot.len() <= 16, "{}", boot.len());
+        assert_eq!(paths, f.sample_paths(30, 200, 5).unwrap());
+        assert_ne!(paths, f.sample_paths(30, 200, 6).unwrap());
+    }
+
+    /// An inner model without paths.
+    #[derive(Debug)]
+    struct NoPaths(Box<dyn Fitted>);
+
+    impl Fitted for NoPaths {
+        fn name(&self) -> String {
+            "NoPaths".into()
+        }
+        fn predict(&self, horizon: usize, levels: &[f64]) -> Result<Forecast> {
+            self.0.predict(horizon, levels)
+        }
+        fn fitted_values(&self) -> Vec<f64> {
+            self.0.fitted_values()
+        }
+        fn sample_paths(&self, _: usize, _: usize, _: u64) -> Result<Vec<Vec<f64>>> {
+            Err(Error::parameter("paths", "none"))
+        }
+    }
+
+    #[test]
+    fn without_inner_paths_falls_back_to_the_residual_bootstrap() {
+        let inner = BaselineParams::naive().fit(&series()).unwrap();
+        let errors = vec![vec![1.0, 2.0], vec![-3.0, 4.0]];
+        let f = FittedConformal::from_errors(
+            Box::new(NoPaths(Box::new(inner))),
+            errors,
+            ConformalMethod::Error,
+            true,
+        )
+        .unwrap();
+        let paths = f.sample_paths(2, 50, 1).unwrap();
+        let mean = f.inner.predict(2, &[]).unwrap().mean;
+        assert_eq!(paths, f.residual_paths(&mean, 50, 1));
+        // Every path is one window's errors with a sign.
+        for p in &paths {
+            let d = (p[0] - mean[0], p[1] - mean[1]);
+            assert!(
+                [(1.0, 2.0), (-1.0, -2.0), (-3.0, 4.0), (3.0, -4.0)]
+                    .iter()
+                    .any(|e| (d.0 - e.0).abs() < 1e-9 && (d.1 - e.1).abs() < 1e-9),
+                "{d:?}"
+            );
+        }
     }
 
     #[test]
