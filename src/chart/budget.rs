@@ -51,6 +51,7 @@ pub const DEFAULT_SIZE: (u32, u32) = (1100, 550);
 /// | `period` | month | [`Period::Month`] or [`Period::Quarter`] |
 /// | `value_format` | plain | tick labels (e.g. [`ValueFormat::currency`]) |
 /// | `title` | `<id>: <period> budget burn-down` | the heading |
+/// | `y_label` | `cumulative spend` | the value axis label |
 /// | `size` | 1100 x 550 | pixels |
 #[derive(Debug, Clone)]
 pub struct BurndownChart<'a> {
@@ -59,6 +60,7 @@ pub struct BurndownChart<'a> {
     period: Period,
     value_format: ValueFormat,
     title: Option<String>,
+    y_label: Option<String>,
     size: (u32, u32),
 }
 
@@ -71,6 +73,7 @@ impl<'a> BurndownChart<'a> {
             period: Period::Month,
             value_format: ValueFormat::plain(),
             title: None,
+            y_label: None,
             size: DEFAULT_SIZE,
         }
     }
@@ -92,6 +95,11 @@ impl<'a> BurndownChart<'a> {
     /// The heading.
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
+        self
+    }
+    /// The value axis label.
+    pub fn y_label(mut self, label: impl Into<String>) -> Self {
+        self.y_label = Some(label.into());
         self
     }
     /// Width and height in pixels.
@@ -159,7 +167,9 @@ impl<'a> BurndownChart<'a> {
             .unwrap_or_else(|| format!("{id}: {} budget burn-down", self.period));
         let mut plot = TimePlot::new(
             title,
-            "cumulative spend".into(),
+            self.y_label
+                .clone()
+                .unwrap_or_else(|| "cumulative spend".into()),
             self.value_format.clone(),
             self.size,
         );

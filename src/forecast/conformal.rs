@@ -689,18 +689,25 @@ mod tests {
             .all(|p| (p[0] - SERIES[29]).abs() <= 9.0 + 1e-12));
     }
 
+    /// `days` of hourly values: `level` plus a daily sine of amplitude 4 plus standard
+    /// Gaussian noise drawn with `seed`.
+    fn noisy_daily_cycle(seed: u64, days: usize, level: f64) -> Vec<f64> {
+        use rand_distr::{Distribution, Normal};
+        let mut rng = StdRng::seed_from_u64(seed);
+        let noise = Normal::new(0.0, 1.0).unwrap();
+        (0..24 * days)
+            .map(|t| {
+                level
+                    + 4.0 * ((t % 24) as f64 / 24.0 * std::f64::consts::TAU).sin()
+                    + noise.sample(&mut rng)
+            })
+            .collect()
+    }
+
     /// Daily-cycle series with Gaussian noise (seeded) and conformal seasonal naive around it,
     /// calibrated on 8 windows of 24 steps.
     fn noisy_seasonal() -> FittedConformal {
-        use rand_distr::{Distribution, Normal};
-        let mut rng = StdRng::seed_from_u64(7);
-        let noise = Normal::new(0.0, 1.0).unwrap();
-        let values: Vec<f64> = (0..24 * 20)
-            .map(|t| {
-                50.0 + 4.0 * ((t % 24) as f64 / 24.0 * std::f64::consts::TAU).sin()
-                    + noise.sample(&mut rng)
-            })
-            .collect();
+        let values = noisy_daily_cycle(7, 20, 50.0);
         ConformalParams::new(Box::new(BaselineParams::seasonal_naive(24)))
             .horizon(24)
             .windows(8)
@@ -727,18 +734,17 @@ mod tests {
                 let iv = fc.interval(level).unwrap();
                 let (lo, hi) = (iv.lower[step], iv.upper[step]);
                 let r = (hi - lo) / 2.0;
-                let share =
-                    col.iter().filter(|&&v| v >= lo - 1e-9 && v <= hi + 1e-9).count() as f64
-                        / n as f64;
+                let share = col
+                    .iter()
+                    .filter(|&&v| v >= lo - 1e-9 && v <= hi + 1e-9)
+                    .count() as f64
+                    / n as f64;
                 assert!(
                     (share - level / 100.0).abs() <= tol_share,
                     "step {step} level {level}: share {share}"
                 );
                 let a = (1.0 - level / 100.0) / 2.0;
-                let (q_lo, q_hi) = (
-                    quantile_sorted(&col, a),
-                    quantile_sorted(&col, 1.0 - a),
-                );
+                let (q_lo, q_hi) = (quantile_sorted(&col, a), quantile_sorted(&col, 1.0 - a));
                 assert!(
                     (q_lo - lo).abs() <= 0.12 * r && (q_hi - hi).abs() <= 0.12 * r,
                     "step {step} level {level}: [{q_lo}, {q_hi}] vs [{lo}, {hi}]"
@@ -820,15 +826,7 @@ mod tests {
         // exchangeable, so finite-sample conformal intervals must cover at least nominally
         // (up to sampling noise) in an outer rolling-origin backtest of 300 windows.
         use crate::forecast::backtest::BacktestParams;
-        use rand_distr::{Distribution, Normal};
-        let mut rng = StdRng::seed_from_u64(42);
-        let noise = Normal::new(0.0, 1.0).unwrap();
-        let values: Vec<f64> = (0..24 * 40)
-            .map(|t| {
-                10.0 + 4.0 * ((t % 24) as f64 / 24.0 * std::f64::consts::TAU).sin()
-                    + noise.sample(&mut rng)
-            })
-            .collect();
+        let values = noisy_daily_cycle(42, 40, 10.0);
         let y = TimeSeries::hourly(values).unwrap();
         let model: Vec<Box<dyn Model>> = vec![Box::new(
             ConformalParams::new(Box::new(BaselineParams::seasonal_naive(24)))

@@ -15,6 +15,7 @@
 //! | `periods` | month, quarter | the periods to forecast; the paths must reach their ends |
 //! | `budget` | none | an amount per month or quarter for every group |
 //! | `group_budget` | none | an amount per month or quarter for one `unique_id`, overriding `budget` |
+//! | `through_horizon` | false | paths that end before a period does are summarised up to their last step instead of failing (the planning report's short horizons) |
 //!
 //! Output: [`BudgetForecast::summary`] (one row per group and period) and
 //! [`BudgetForecast::burndown`] (one row per group, period and step: cumulative actual and
@@ -39,6 +40,7 @@ pub struct BudgetParams {
     periods: Vec<Period>,
     budgets: HashMap<Period, f64>,
     group_budgets: HashMap<(String, Period), f64>,
+    through_horizon: bool,
 }
 
 impl Default for BudgetParams {
@@ -47,6 +49,7 @@ impl Default for BudgetParams {
             periods: vec![Period::Month, Period::Quarter],
             budgets: HashMap::new(),
             group_budgets: HashMap::new(),
+            through_horizon: false,
         }
     }
 }
@@ -65,6 +68,14 @@ impl BudgetParams {
     /// A budget of `amount` per `period` for the group `id` (overrides [`Self::budget`]).
     pub fn group_budget(mut self, id: impl Into<String>, period: Period, amount: f64) -> Self {
         self.group_budgets.insert((id.into(), period), amount);
+        self
+    }
+
+    /// When the paths end before a period does, summarise up to their last step instead of
+    /// failing (default false: the period's end is required). Month-end figures then describe
+    /// spend through the horizon; compare `period_end` with the paths' last `ds`.
+    pub fn through_horizon(mut self, on: bool) -> Self {
+        self.through_horizon = on;
         self
     }
 
@@ -189,6 +200,7 @@ fn one(
     history: Option<&Series>,
     period: Period,
     budget: Option<f64>,
+    through_horizon: bool,
 ) -> Result<()> {
     let Some(&first) = paths.ds.first() else {
         return Ok(());
@@ -201,7 +213,7 @@ fn one(
     } else {
         crate::plan::frame::DAY
     };
-    if last.saturating_add(step) < end {
+    if last.saturating_add(step) < end && !through_horizon {
         let missing = (end - last - step) / crate::plan::frame::DAY;
         return Err(Error::parameter(
             "horizon",
@@ -386,6 +398,7 @@ pub fn budget_forecast(
                 by_id.get(group.id.as_str()).copied(),
                 period,
                 params.budget_of(&group.id, period),
+                params.through_horizon,
             )?;
         }
     }
@@ -541,6 +554,28 @@ mod tests {
         // The even-spend line reaches the budget at the end of the month.
         assert!((f64s(b, "budget_linear")[30].unwrap() - 3000.0).abs() < 1e-9);
         assert!((f64s(b, "budget_linear")[0].unwrap() - 3000.0 / 31.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn through_horizon_summarises_a_short_forecast() {
+        // Paths to day 19 only: the month's figures cover days 0..=19 (1000 actual + 10 r).
+        let (history, paths) = sample();
+        let short = paths
+            .lazy()
+            .filter(
+                col("ds").lt(lit(20 * DAY).cast(DataType::Datetime(TimeUnit::Microseconds, None))),
+            )
+            .collect()
+            .unwrap();
+        let params = BudgetParams::default()
+            .periods(&[Period::Month])
+            .budget(Period::Month, 2000.0);
+        assert!(budget_forecast(&history, &short, &params).is_err());
+        let out = budget_forecast(&history, &short, &params.through_horizon(true)).unwrap();
+        assert_eq!(f64s(&out.summary, "forecast_mean"), vec![Some(2000.0)]);
+        // Totals 1900, 1950, 2000, 2050, 2100: two of five above 2000.
+        assert_eq!(f64s(&out.summary, "prob_overrun"), vec![Some(0.4)]);
+        assert_eq!(out.burndown.height(), 20);
     }
 
     #[test]

@@ -1,17 +1,24 @@
 //! The budget section: the month's spend so far and its forecast against a monthly budget,
-//! as a burn-down of the budget left (a fan chart from the forecast's sample paths), with the
-//! probability of overrunning it and the date it runs out.
+//! with the probability of overrunning it and the date it runs out.
+//!
+//! This module reads the budget (`--budget`, `--budget-file`), checks its currency against
+//! the bill and writes the text; the numbers (month-end spend mean and P10/P50/P90, overrun
+//! probability, run-out date and its P10/P90, burn-down rows) come from
+//! [`crate::plan::budget_forecast`] on the all-services series and its sample paths, and the
+//! chart is [`crate::chart::BurndownChart`].
 
 use std::path::Path;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::context::{date, money, symbol, Context, DAY_US, TOTAL};
 use super::model::{Figure, ReportChart, ReportTable, Section, Setting};
-use crate::chart::{FanChart, ValueFormat};
+use crate::chart::{BurndownChart, ValueFormat};
 use crate::error::{Error, Position, Result};
-use crate::forecast::{BatchForecast, Forecast, Interval};
+use crate::forecast::BatchForecast;
+use crate::plan::period::date_text;
+use crate::plan::{budget_forecast, BudgetParams, Period};
 
 /// A monthly budget: one amount for every month, and amounts for named months.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,25 +203,18 @@ impl Budget {
     }
 }
 
-/// First day of the month containing `day` (microseconds), and of the next month.
-fn month_bounds(day: i64) -> Option<(i64, i64, String)> {
-    let d = chrono::DateTime::from_timestamp_micros(day)?.date_naive();
-    let start = NaiveDate::from_ymd_opt(d.year(), d.month(), 1)?;
-    let next = if d.month() == 12 {
-        NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)?
-    } else {
-        NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)?
-    };
-    let us = |n: NaiveDate| {
-        n.and_hms_opt(0, 0, 0)
-            .map(|t| t.and_utc().timestamp_micros())
-    };
-    Some((us(start)?, us(next)?, start.format("%Y-%m").to_string()))
+/// The first day of the month holding `day` and of the next month (microseconds), and the
+/// month's name (`2026-09`).
+fn month_of(day: i64) -> Result<(i64, i64, String)> {
+    let start = Period::Month.start(day)?;
+    let end = Period::Month.next_start(day)?;
+    let name = date_text(start).chars().take(7).collect();
+    Ok((start, end, name))
 }
 
-/// Values of the total series between `from` and `to` (exclusive), by day.
-fn total_values(frame: &DataFrame, value: &str, from: i64, to: i64) -> Result<Vec<(i64, f64)>> {
-    let rows = frame
+/// The rows of the total series in `frame` with `from <= ds < to`, sorted by `ds`.
+fn total_rows(frame: &DataFrame, from: i64, to: i64, by: &[&str]) -> Result<DataFrame> {
+    Ok(frame
         .clone()
         .lazy()
         .filter(
@@ -224,29 +224,11 @@ fn total_values(frame: &DataFrame, value: &str, from: i64, to: i64) -> Result<Ve
                 .and(col("ds").cast(DataType::Int64).gt_eq(lit(from)))
                 .and(col("ds").cast(DataType::Int64).lt(lit(to))),
         )
-        .sort(["ds"], SortMultipleOptions::default())
-        .select([
-            col("ds").cast(DataType::Int64),
-            col(value).cast(DataType::Float64),
-        ])
-        .collect()?;
-    let ds = rows.column("ds")?.i64()?;
-    let v = rows.column(value)?.f64()?;
-    Ok(ds
-        .iter()
-        .zip(v.iter())
-        .filter_map(|(d, v)| Some((d?, v.unwrap_or(0.0))))
-        .collect())
-}
-
-/// The `q`-quantile of sorted values (linear interpolation).
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let pos = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
-    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+        .sort(
+            by.iter().copied().collect::<Vec<_>>(),
+            SortMultipleOptions::default(),
+        )
+        .collect()?)
 }
 
 /// Fails when the budget names a currency other than the billing data's.
@@ -263,12 +245,66 @@ pub(crate) fn check_currency(ctx: &Context, budget: Option<&Budget>) -> Result<(
     Ok(())
 }
 
+/// The month's budget and the setting that says where it came from, or why there is none.
+fn month_budget(
+    ctx: &Context,
+    budget: Option<&Budget>,
+    month_start: i64,
+    month: &str,
+) -> Result<std::result::Result<(f64, Setting), String>> {
+    let cur = ctx.currency.as_str();
+    if let Some(b) = budget {
+        return Ok(match b.for_month(month) {
+            Some(v) => Ok((
+                v,
+                Setting::new(
+                    "Monthly budget",
+                    format!("{} for {month}", money(v, cur, 2)),
+                    b.source.clone(),
+                ),
+            )),
+            None => Err(format!(
+                "the budget file has no amount for {month}, the month being forecast"
+            )),
+        });
+    }
+    // Assume the last full month's spend.
+    let (prev_start, _, prev) = month_of(month_start - DAY_US)?;
+    let spend = total_rows(&ctx.daily, prev_start, month_start, &["ds"])?;
+    let full =
+        prev_start >= ctx.first_day && spend.height() as i64 * DAY_US == month_start - prev_start;
+    if !full {
+        return Ok(Err(
+            "no budget was given (--budget) and the data has no full month to assume one from"
+                .into(),
+        ));
+    }
+    let v = spend.column("y")?.f64()?.sum().unwrap_or(0.0);
+    Ok(Ok((
+        v,
+        Setting::new(
+            "Monthly budget",
+            format!("{} for {month}", money(v, cur, 2)),
+            format!("assumed: no budget was given, so {prev}'s spend is used"),
+        ),
+    )))
+}
+
+/// The first value of a float column.
+fn first_f64(df: &DataFrame, name: &str) -> Result<Option<f64>> {
+    Ok(df.column(name)?.f64()?.get(0))
+}
+
+/// The first value of a time column (microseconds).
+fn first_time(df: &DataFrame, name: &str) -> Result<Option<i64>> {
+    Ok(df.column(name)?.cast(&DataType::Int64)?.i64()?.get(0))
+}
+
 /// The budget section, and the settings it used.
 pub(crate) fn section(
     ctx: &Context,
     forecast: &BatchForecast,
     budget: Option<&Budget>,
-    levels: &[f64],
     settings: &mut Vec<Setting>,
 ) -> Result<Section> {
     const ID: &str = "budget";
@@ -276,191 +312,92 @@ pub(crate) fn section(
     let cur = ctx.currency.as_str();
     check_currency(ctx, budget)?;
     let first_forecast_day = ctx.last_day + DAY_US;
-    let Some((month_start, month_end, month)) = month_bounds(first_forecast_day) else {
+    let Ok((month_start, month_end, month)) = month_of(first_forecast_day) else {
         return Ok(Section::unavailable(
             ID,
             TITLE,
             "the forecast dates are out of range",
         ));
     };
-    let amount = match budget {
-        Some(b) => match b.for_month(&month) {
-            Some(v) => {
-                settings.push(Setting::new(
-                    "Monthly budget",
-                    format!("{} for {month}", money(v, cur, 2)),
-                    b.source.clone(),
-                ));
-                v
-            }
-            None => {
-                return Ok(Section::unavailable(
-                    ID,
-                    TITLE,
-                    format!("the budget file has no amount for {month}, the month being forecast"),
-                ))
-            }
-        },
-        None => {
-            // Assume the last full month's spend.
-            let Some((prev_start, _, prev)) = month_bounds(month_start - DAY_US) else {
-                return Ok(Section::unavailable(ID, TITLE, "no budget was given"));
-            };
-            let spend = total_values(&ctx.daily, "y", prev_start, month_start)?;
-            let full = prev_start >= ctx.first_day
-                && spend.len() as i64 * DAY_US == month_start - prev_start;
-            if !full {
-                return Ok(Section::unavailable(
-                    ID,
-                    TITLE,
-                    "no budget was given (--budget) and the data has no full month to assume one from",
-                ));
-            }
-            let v: f64 = spend.iter().map(|p| p.1).sum();
-            settings.push(Setting::new(
-                "Monthly budget",
-                format!("{} for {month}", money(v, cur, 2)),
-                format!("assumed: no budget was given, so {prev}'s spend is used"),
-            ));
+    let amount = match month_budget(ctx, budget, month_start, &month)? {
+        Ok((v, setting)) => {
+            settings.push(setting);
             v
         }
+        Err(why) => return Ok(Section::unavailable(ID, TITLE, why)),
     };
-
-    let actual = total_values(&ctx.daily, "y", month_start, first_forecast_day)?;
-    let spent: f64 = actual.iter().map(|p| p.1).sum();
-    let point = total_values(&forecast.forecasts, "yhat", first_forecast_day, month_end)?;
-    if point.is_empty() {
+    let Some(all_paths) = &forecast.paths else {
+        return Ok(Section::unavailable(
+            ID,
+            TITLE,
+            "the forecast has no sample paths to take probabilities from",
+        ));
+    };
+    let paths = total_rows(all_paths, first_forecast_day, month_end, &["path", "ds"])?;
+    if paths.height() == 0 {
         return Ok(Section::unavailable(
             ID,
             TITLE,
             "the forecast does not reach into the month",
         ));
     }
-    let covers_month = point.last().map(|p| p.0 + DAY_US) == Some(month_end);
-    let days: Vec<i64> = point.iter().map(|p| p.0).collect();
+    let history = total_rows(&ctx.daily, month_start, first_forecast_day, &["ds"])?;
+    let last_forecast_day = paths
+        .column("ds")?
+        .cast(&DataType::Int64)?
+        .i64()?
+        .max()
+        .unwrap_or(ctx.last_day);
+    let covers_month = last_forecast_day + DAY_US >= month_end;
+    let params = BudgetParams::default()
+        .periods(&[Period::Month])
+        .budget(Period::Month, amount)
+        .through_horizon(true);
+    // The whole history: budget_forecast takes the month's part itself.
+    let all_history = total_rows(&ctx.daily, ctx.first_day, first_forecast_day, &["ds"])?;
+    let out = budget_forecast(&all_history, &paths, &params)?;
+    let summary = &out.summary;
+    let spent = first_f64(summary, "actual_to_date")?.unwrap_or(0.0);
+    let mean = first_f64(summary, "forecast_mean")?.unwrap_or(spent);
+    let p10 = first_f64(summary, "forecast_p10")?.unwrap_or(mean);
+    let p90 = first_f64(summary, "forecast_p90")?.unwrap_or(mean);
+    let prob = first_f64(summary, "prob_overrun")?.unwrap_or(0.0);
+    let (ex50, ex10, ex90) = (
+        first_time(summary, "exhaustion_ds")?,
+        first_time(summary, "exhaustion_p10")?,
+        first_time(summary, "exhaustion_p90")?,
+    );
+    let n_paths = paths.column("path")?.n_unique()?;
 
-    // Remaining budget per path and day.
-    let mut paths: Vec<Vec<f64>> = Vec::new();
-    if let Some(frame) = &forecast.paths {
-        let rows = frame
-            .clone()
-            .lazy()
-            .filter(
-                col("unique_id")
-                    .cast(DataType::String)
-                    .eq(lit(TOTAL))
-                    .and(
-                        col("ds")
-                            .cast(DataType::Int64)
-                            .gt_eq(lit(first_forecast_day)),
-                    )
-                    .and(col("ds").cast(DataType::Int64).lt(lit(month_end))),
-            )
-            .sort(["path", "ds"], SortMultipleOptions::default())
-            .select([
-                col("path").cast(DataType::Int64),
-                col("y").cast(DataType::Float64),
-            ])
-            .collect()?;
-        let ids = rows.column("path")?.i64()?;
-        let ys = rows.column("y")?.f64()?;
-        let mut current: Option<i64> = None;
-        for (id, y) in ids.iter().zip(ys.iter()) {
-            if id != current {
-                paths.push(Vec::with_capacity(days.len()));
-                current = id;
-            }
-            if let Some(p) = paths.last_mut() {
-                p.push(y.unwrap_or(f64::NAN).max(0.0));
-            }
-        }
-        paths.retain(|p| p.len() == days.len());
-    }
-    let cum = |values: &[f64]| -> Vec<f64> {
-        values
-            .iter()
-            .scan(spent, |acc, v| {
-                *acc += v;
-                Some(*acc)
-            })
-            .collect()
-    };
-    let mean_cum = cum(&point.iter().map(|p| p.1).collect::<Vec<_>>());
-    let path_cums: Vec<Vec<f64>> = paths.iter().map(|p| cum(p)).collect();
-    let mut intervals = Vec::new();
-    for &level in levels {
-        let a = (1.0 - level / 100.0) / 2.0;
-        let (mut lower, mut upper) = (Vec::new(), Vec::new());
-        for d in 0..days.len() {
-            let mut col: Vec<f64> = path_cums.iter().map(|p| amount - p[d]).collect();
-            col.sort_by(f64::total_cmp);
-            lower.push(quantile(&col, a));
-            upper.push(quantile(&col, 1.0 - a));
-        }
-        intervals.push(Interval {
-            level,
-            lower,
-            upper,
-        });
-    }
-    if path_cums.is_empty() {
-        intervals.clear();
-    }
-    let remaining: Vec<f64> = mean_cum.iter().map(|c| amount - c).collect();
-    let fc = Forecast {
-        ds: days.clone(),
-        mean: remaining.clone(),
-        intervals: intervals.clone(),
-    };
-
-    // History: the budget left at the end of each observed day, starting from the full
-    // budget at the end of the day before the month.
-    let mut hist_ds = vec![month_start - DAY_US];
-    let mut hist_y = vec![amount];
-    let mut acc = 0.0;
-    for (d, v) in &actual {
-        acc += v;
-        hist_ds.push(*d);
-        hist_y.push(amount - acc);
-    }
     let format = match symbol(cur) {
         Some(s) => ValueFormat::currency(s),
         None => ValueFormat::plain(),
     };
-    let title = format!("Budget left in {month} ({} budget)", money(amount, cur, 0));
+    let title = format!(
+        "Spend against the budget, {month} ({} budget)",
+        money(amount, cur, 0)
+    );
+    let y_label = format!(
+        "cumulative spend, {}",
+        if cur.is_empty() { "cost" } else { cur }
+    );
     let chart = ReportChart::new("budget_burndown", title.clone(), |f| {
-        FanChart::new(&hist_ds, &hist_y, &fc)
+        BurndownChart::new(&out)
+            .unique_id(TOTAL)
             .title(title.clone())
-            .y_label(format!(
-                "budget left, {}",
-                if cur.is_empty() { "cost" } else { cur }
-            ))
+            .y_label(y_label.clone())
             .value_format(format.clone())
             .render(f)
     })?;
 
     // Figures.
-    let end_mean = *mean_cum.last().unwrap_or(&spent);
     let mut section = Section::new(ID, TITLE);
     let outlook = if covers_month {
         "month-end"
     } else {
         "through the horizon"
     };
-    let mut end_note = String::new();
-    let finals: Vec<f64> = {
-        let mut v: Vec<f64> = path_cums.iter().filter_map(|p| p.last().copied()).collect();
-        v.sort_by(f64::total_cmp);
-        v
-    };
-    if !finals.is_empty() {
-        end_note = format!(
-            "80 % interval {} – {}",
-            money(quantile(&finals, 0.1), cur, 0),
-            money(quantile(&finals, 0.9), cur, 0)
-        );
-    }
-    let spent_note = if actual.is_empty() {
+    let spent_note = if history.height() == 0 {
         format!(
             "the month starts after the data, which ends {}",
             date(ctx.last_day)
@@ -475,110 +412,88 @@ pub(crate) fn section(
     ));
     section.figures.push(Figure::new(
         format!("Forecast spend, {outlook}"),
-        money(end_mean, cur, 0),
-        end_note,
+        money(mean, cur, 0),
+        format!(
+            "80 % interval {} – {}",
+            money(p10, cur, 0),
+            money(p90, cur, 0)
+        ),
     ));
-    if !finals.is_empty() {
-        let over = finals.iter().filter(|&&v| v > amount).count() as f64 / finals.len() as f64;
-        section.figures.push(Figure::new(
-            "Probability of overrun",
-            format!("{:.0} %", 100.0 * over),
-            format!("share of {} forecast paths above the budget", finals.len()),
+    section.figures.push(Figure::new(
+        "Probability of overrun",
+        format!("{:.0} %", 100.0 * prob),
+        format!("share of {n_paths} forecast paths above the budget"),
+    ));
+    let value = match ex50 {
+        Some(d) => date(d),
+        None => format!("not by {}", date(last_forecast_day)),
+    };
+    let note = match (ex10, ex90) {
+        (Some(e), Some(l)) => format!(
+            "median path; 80 % of paths between {} and {}",
+            date(e),
+            date(l)
+        ),
+        (Some(e), None) => format!("median path; 1 in 10 paths by {}", date(e)),
+        _ => "in fewer than 1 in 10 paths within the month".to_string(),
+    };
+    section
+        .figures
+        .push(Figure::new("Budget runs out", value, note));
+    let distinct = paths
+        .clone()
+        .lazy()
+        .group_by([col("path")])
+        .agg([col("y").sum()])
+        .select([col("y").round(6, RoundMode::HalfToEven).n_unique()])
+        .collect()?
+        .column("y")?
+        .cast(&DataType::Int64)?
+        .i64()?
+        .get(0)
+        .unwrap_or(0);
+    if distinct < 20 {
+        section.text.push(format!(
+            "The {n_paths} sample paths take only {distinct} distinct month totals (they resample the errors of the forecast's backtest windows), so the probability of overrun moves in steps: read it as a rough likelihood, and the 80 % interval as the range to plan for."
         ));
-        // The day each path runs out, if it does.
-        let mut out_days: Vec<Option<i64>> = path_cums
-            .iter()
-            .map(|p| p.iter().position(|&c| c > amount).map(|i| days[i]))
-            .collect();
-        out_days.sort_by_key(|d| d.unwrap_or(i64::MAX));
-        let median = out_days[out_days.len() / 2];
-        let value = match median {
-            Some(d) => date(d),
-            None => format!("not by {}", date(*days.last().unwrap_or(&ctx.last_day))),
-        };
-        let early = out_days[out_days.len() / 10];
-        let note = match (median, early) {
-            (_, Some(e)) => format!("median path; 1 in 10 paths by {}", date(e)),
-            _ => "in fewer than 1 in 10 paths within the month".to_string(),
-        };
-        section
-            .figures
-            .push(Figure::new("Budget runs out", value, note));
-        let mut distinct = finals.clone();
-        distinct.dedup_by(|a, b| (*a - *b).abs() <= 1e-9 * b.abs().max(1.0));
-        if distinct.len() < 20 {
-            section.text.push(format!(
-                "The {} sample paths take only {} distinct month totals (they resample the errors of the forecast's backtest windows), so the probability of overrun moves in steps: read it as a rough likelihood, and the 80 % interval as the range to plan for.",
-                finals.len(),
-                distinct.len()
-            ));
-        }
-    } else {
-        section
-            .text
-            .push("No forecast sample paths: probabilities are not available.".into());
     }
     section.text.push(format!(
-        "The budget left each day of {month}: actual spend (EffectiveCost, amortized) to {}, then the forecast of all services' daily cost; the bands are the {} intervals of the forecast's {} sample paths.",
+        "Cumulative spend in {month}: actual spend (EffectiveCost, amortized) to {}, then the forecast of all services' daily cost; the band is the P10–P90 of the forecast's {n_paths} sample paths, against the budget and the even-spend line.",
         date(ctx.last_day),
-        levels.iter().map(|l| format!("{l} %")).collect::<Vec<_>>().join(" and "),
-        path_cums.len(),
     ));
     if !covers_month {
         section.text.push(format!(
             "The forecast horizon ends on {}, before the month does: figures stop there (raise the horizon to see the whole month).",
-            date(*days.last().unwrap_or(&ctx.last_day))
+            date(last_forecast_day)
         ));
     }
     section.charts.push(chart);
 
-    // Table: one row per day.
-    let mut ds_all: Vec<i64> = actual.iter().map(|p| p.0).collect();
-    ds_all.extend(&days);
-    let n_actual = actual.len();
-    let mut spend = Vec::new();
-    let mut kind = Vec::new();
-    let mut acc = 0.0;
-    for (_, v) in &actual {
-        acc += v;
-        spend.push(acc);
-        kind.push("actual");
-    }
-    spend.extend(&mean_cum);
-    kind.extend(std::iter::repeat_n("forecast", days.len()));
-    let budget_col = vec![amount; ds_all.len()];
-    let left: Vec<f64> = spend.iter().map(|s| amount - s).collect();
-    let mut columns = vec![
-        Column::new("ds".into(), ds_all).cast(&DataType::Datetime(
-            TimeUnit::Microseconds,
-            Some(TimeZone::UTC),
-        ))?,
-        Column::new("kind".into(), kind),
-        Column::new("spend_to_date".into(), spend),
-        Column::new("budget".into(), budget_col),
-        Column::new("budget_left".into(), left),
-    ];
-    for interval in &intervals {
-        let pad = |v: &[f64]| -> Vec<Option<f64>> {
-            std::iter::repeat_n(None, n_actual)
-                .chain(v.iter().map(|x| Some(*x)))
-                .collect()
-        };
-        let name = format!("{}", interval.level);
-        columns.push(Column::new(
-            format!("budget_left_lower_{name}").into(),
-            pad(&interval.lower),
-        ));
-        columns.push(Column::new(
-            format!("budget_left_upper_{name}").into(),
-            pad(&interval.upper),
-        ));
-    }
-    let height = columns[0].len();
+    // Table: one row per day of the burn-down.
+    let table = out
+        .burndown
+        .clone()
+        .lazy()
+        .select([
+            col("ds"),
+            when(col("actual_cumulative").is_not_null())
+                .then(lit("actual"))
+                .otherwise(lit("forecast"))
+                .alias("kind"),
+            coalesce(&[col("actual_cumulative"), col("forecast_mean")]).alias("spend_to_date"),
+            col("budget"),
+            (col("budget") - coalesce(&[col("actual_cumulative"), col("forecast_mean")]))
+                .alias("budget_left"),
+            col("forecast_p10").alias("spend_p10"),
+            col("forecast_p50").alias("spend_p50"),
+            col("forecast_p90").alias("spend_p90"),
+            col("budget_linear").alias("even_spend"),
+        ])
+        .collect()?;
     section.tables.push(ReportTable::new(
         "budget_burndown",
         format!("Budget burn-down, {month}"),
-        DataFrame::new(height, columns)?,
+        table,
     ));
     Ok(section)
 }
@@ -611,24 +526,16 @@ mod tests {
     }
 
     #[test]
-    fn month_bounds_cross_years() {
+    fn month_of_crosses_years() {
         let dec = NaiveDate::from_ymd_opt(2026, 12, 31)
             .unwrap()
             .and_hms_opt(0, 0, 0)
             .unwrap()
             .and_utc()
             .timestamp_micros();
-        let (start, end, name) = month_bounds(dec).unwrap();
+        let (start, end, name) = month_of(dec).unwrap();
         assert_eq!(name, "2026-12");
         assert_eq!((end - start) / DAY_US, 31);
-    }
-
-    #[test]
-    fn quantiles_interpolate() {
-        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
-        assert_eq!(quantile(&v, 0.5), 3.0);
-        assert_eq!(quantile(&v, 0.1), 1.4);
-        assert!(quantile(&[], 0.5).is_nan());
     }
 
     #[test]

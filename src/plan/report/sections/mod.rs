@@ -74,13 +74,7 @@ pub(crate) fn run(
     next(progress);
     let anomalies = forecast::anomalies_section(&ctx, params)?;
     next(progress);
-    let budget = budget::section(
-        &ctx,
-        &fc,
-        params.budget.as_ref(),
-        &params.levels,
-        &mut settings,
-    )?;
+    let budget = budget::section(&ctx, &fc, params.budget.as_ref(), &mut settings)?;
     next(progress);
     let rightsizing = rightsizing::section(&ctx, &mut settings)?;
     let commitments = commitments::section(&ctx);
