@@ -375,7 +375,7 @@ impl FittedConformal {
             let w80 = quantile_sorted(&sorted_abs, 0.80);
             let w95 = quantile_sorted(&sorted_abs, 0.95);
             // A zero (or numerically zero) spread cannot be rescaled.
-            if !(w80 > 1e-12 * m.abs().max(1.0)) {
+            if w80.is_nan() || w80 <= 1e-12 * m.abs().max(1.0) {
                 return None;
             }
             let r80 = self.radius(h + 1, 80.0);

@@ -224,10 +224,7 @@ fn total_rows(frame: &DataFrame, from: i64, to: i64, by: &[&str]) -> Result<Data
                 .and(col("ds").cast(DataType::Int64).gt_eq(lit(from)))
                 .and(col("ds").cast(DataType::Int64).lt(lit(to))),
         )
-        .sort(
-            by.iter().copied().collect::<Vec<_>>(),
-            SortMultipleOptions::default(),
-        )
+        .sort(by.to_vec(), SortMultipleOptions::default())
         .collect()?)
 }
 
