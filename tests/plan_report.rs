@@ -88,6 +88,7 @@ fn plan_writes_the_page_every_chart_and_every_table() {
         "cost_forecast_1",
         "budget_burndown",
         "rightsizing_savings",
+        "commitment_coverage",
         "capacity_runway",
     ] {
         assert!(
@@ -104,6 +105,10 @@ fn plan_writes_the_page_every_chart_and_every_table() {
         "cost_anomalies",
         "budget_burndown",
         "rightsizing",
+        "commitment_purchases",
+        "commitment_summary",
+        "commitment_coverage",
+        "commitments_owned",
         "capacity_runway",
         "capacity_required",
     ] {
@@ -170,6 +175,38 @@ fn the_page_is_self_contained_and_says_what_is_missing() {
             assert!(!body.contains("class=\"figure\""), "{body}");
         }
     }
+}
+
+#[test]
+fn the_commitments_section_recommends_a_purchase_that_lowers_the_expected_cost() {
+    let dir = report_dir();
+    let html = html();
+    let start = html
+        .find("<section id=\"commitments\">")
+        .expect("commitments");
+    let body = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(!body.contains("na-box"), "{body}");
+    let json = std::fs::read_to_string(dir.join("tables/commitment_summary.json")).unwrap();
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let value = |measure: &str| -> f64 {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["measure"] == measure)
+            .and_then(|r| r["expected"].as_f64())
+            .unwrap_or_else(|| panic!("{measure} in {json}"))
+    };
+    // Owned commitments already save; the purchase never costs more than owning them only.
+    assert!(value("expected_cost") < value("on_demand_cost"), "{json}");
+    assert!(
+        value("expected_cost") <= value("cost_owned_only") + 1e-6,
+        "{json}"
+    );
+    let owned = std::fs::read_to_string(dir.join("tables/commitments_owned.csv")).unwrap();
+    assert!(
+        owned.contains("reserved_instance") && owned.contains("savings_plan"),
+        "{owned}"
+    );
 }
 
 fn chromium(args: &[&str], page: &Path, profile: &Path) -> Output {

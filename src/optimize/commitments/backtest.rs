@@ -213,7 +213,7 @@ fn monthly_cost(plan: &CommitmentPlan) -> Vec<f64> {
 }
 
 /// Scenarios of the `horizon` hours after `past`.
-fn scenarios(past: &Usage, horizon: usize, how: Scenarios, seed: u64) -> Result<Usage> {
+pub(crate) fn scenarios(past: &Usage, horizon: usize, how: Scenarios, seed: u64) -> Result<Usage> {
     let pools = past.pools().to_vec();
     let n_pools = pools.len();
     match how {

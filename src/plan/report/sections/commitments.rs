@@ -1,16 +1,248 @@
-//! The commitments section. The optimizer ([`crate::optimize::commitments`]) is in the build,
-//! but the report does not yet derive its inputs from the bill — eligible usage per instance
-//! family and region, and the commitments already owned (which must be netted out) — so the
-//! section says so instead of recommending a purchase that ignores what is owned.
+//! The commitments section: eligible usage per instance family and region and the commitments
+//! already owned, read from the bill ([`crate::optimize::commitments::bill_usage`]); usage
+//! forecast over the next year as sample paths; the portfolio optimizer on the bundled
+//! catalog's offers with the owned commitments netted out until they end. Shows the purchase
+//! list, expected cost, savings and ESR with P10/P90, and coverage before and after per month.
 
-use crate::plan::report::context::Context;
-use crate::plan::report::model::Section;
+use chrono::DateTime;
+use polars::prelude::*;
 
-/// The section.
-pub(crate) fn section(_ctx: &Context) -> Section {
-    Section::unavailable(
-        "commitments",
+use crate::chart::{BarChart, BarOrder, ValueFormat};
+use crate::error::Result;
+use crate::optimize::catalog::Catalog;
+use crate::optimize::commitments::{
+    bill_usage, BillingParams, CommitmentParams, CommitmentPlan, Problem,
+};
+use crate::plan::report::context::{money, Context};
+use crate::plan::report::model::{Figure, ReportChart, ReportTable, Section, Setting};
+
+const ID: &str = "commitments";
+const TITLE: &str = "Commitments";
+/// Hours of the planning horizon (one year, the shortest term).
+const HORIZON: usize = 8760;
+/// Forecast sample paths per pool.
+const PATHS: usize = 20;
+/// Scenario-hours in the linear program (sampled beyond; the plan is billed on every hour).
+const MAX_SAMPLES: usize = 20_000;
+const HOUR_US: i64 = 3_600_000_000;
+
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+fn pct(v: f64) -> String {
+    if v.is_finite() {
+        format!("{:.1} %", 100.0 * v)
+    } else {
+        "n/a".into()
+    }
+}
+
+/// The section, and the settings it used.
+pub(crate) fn section(ctx: &Context, settings: &mut Vec<Setting>) -> Result<Section> {
+    let bill = match bill_usage(ctx.costs.clone(), &BillingParams::default()) {
+        Ok(b) => b,
+        Err(why) => {
+            return Ok(Section::unavailable(
+                ID,
+                TITLE,
+                format!("needs compute usage in the bill: {why}"),
+            ))
+        }
+    };
+    let catalog = Catalog::bundled()?;
+    let (bill, pools, instruments, mut notes) = match bill.priced(&catalog) {
+        Ok(v) => v,
+        Err(why) => return Ok(Section::unavailable(ID, TITLE, why.to_string())),
+    };
+    let usage = bill.scenarios(pools, HORIZON, PATHS, 0)?;
+    let start = bill.end_us();
+    let (existing, owned_notes) = bill.existing(&instruments, start);
+    notes.extend(owned_notes);
+    let params = CommitmentParams::default().max_samples(MAX_SAMPLES);
+    let problem = Problem {
+        usage,
+        instruments,
+        existing,
+    };
+    let plan = match params.solve(&problem) {
+        Ok(p) => p,
+        Err(why) => {
+            return Ok(Section::unavailable(
+                ID,
+                TITLE,
+                format!("the optimizer failed: {why}"),
+            ))
+        }
+    };
+    let cur = ctx.currency.as_str();
+    let s = &plan.summary;
+    let months = s.hours.div_ceil(730);
+    let mut section = Section::new(ID, TITLE);
+    section.figures.push(Figure::new(
+        format!("Expected cost of eligible compute, next {months} months"),
+        money(s.expected_cost, cur, 0),
+        format!(
+            "P10 {} to P90 {}; all on demand {}; owned commitments only {}",
+            money(s.cost_p10, cur, 0),
+            money(s.cost_p90, cur, 0),
+            money(s.on_demand_cost, cur, 0),
+            money(s.cost_without_purchase, cur, 0)
+        ),
+    ));
+    section.figures.push(Figure::new(
+        "Savings vs on demand",
+        money(s.savings, cur, 0),
+        format!(
+            "ESR {} (P10 {}, P90 {}); the purchase adds {}",
+            pct(s.esr),
+            pct(s.esr_p10),
+            pct(s.esr_p90),
+            money(s.cost_without_purchase - s.expected_cost, cur, 0)
+        ),
+    ));
+    section.figures.push(Figure::new(
+        "Commitments to buy",
+        plan.purchases.len().to_string(),
+        format!("{} upfront", money(s.upfront, cur, 0)),
+    ));
+    section.figures.push(Figure::new(
+        "Commitments owned",
+        bill.owned.len().to_string(),
+        bill.owned
+            .iter()
+            .map(|c| format!("{} {} {:.2}", c.kind.replace('_', " "), c.scope, c.quantity))
+            .collect::<Vec<_>>()
+            .join("; "),
+    ));
+    section.text.push(format!(
+        "Eligible usage: {:.0} instance-hours ({} rows) of {} pools (instance family and region, in vCPU-hours); {} other rows of the bill are not compute instance usage. The next {} hours are {} forecast sample paths per pool (MSTL, daily and weekly seasons); the optimizer chooses every offer of the bundled catalog jointly by linear program on {} sampled scenario-hours and bills the plan on every hour of every path, with the owned commitments applied until they end.",
+        bill.instance_hours,
+        bill.eligible_rows,
+        bill.pools.len(),
+        bill.ineligible_rows,
+        s.hours,
+        s.scenarios,
+        s.sampled_hours
+    ));
+    for note in bill.assumptions.iter().chain(&notes) {
+        section.text.push(format!("Assumption: {note}."));
+    }
+    settings.push(Setting::new(
         "Commitments",
-        "not available in this build: the commitment optimizer is present, but the report does not yet read eligible usage per pool and the commitments already owned from the bill; use capcast.optimize_commitments with usage, offers and existing frames",
-    )
+        format!("horizon {HORIZON} hours, {PATHS} forecast paths per pool, at most {MAX_SAMPLES} scenario-hours in the program, cost of capital 5 %, expected cost minimised; bundled catalog offers"),
+        "defaults of the report",
+    ));
+    chart(&mut section, &plan, start)?;
+    section.tables.push(ReportTable::new(
+        "commitment_purchases",
+        "Commitments to buy",
+        purchases(&plan)?,
+    ));
+    section.tables.push(ReportTable::new(
+        "commitment_summary",
+        "Expected cost, savings and ESR with P10 and P90",
+        summary(&plan)?,
+    ));
+    section.tables.push(ReportTable::new(
+        "commitment_coverage",
+        "Coverage and utilization per month, before and after the purchase",
+        monthly(&plan, start)?,
+    ));
+    section.tables.push(ReportTable::new(
+        "commitments_owned",
+        "Commitments owned (from the bill)",
+        bill.owned_frame()?,
+    ));
+    Ok(section)
+}
+
+fn month_label(start: i64, month: usize) -> String {
+    DateTime::from_timestamp_micros(start + (month as i64 - 1) * 730 * HOUR_US)
+        .map(|d| format!("month {month} (from {})", d.format("%Y-%m-%d")))
+        .unwrap_or_else(|| format!("month {month}"))
+}
+
+fn chart(section: &mut Section, plan: &CommitmentPlan, start: i64) -> Result<()> {
+    let mut bars = Vec::new();
+    for m in &plan.monthly {
+        let label = month_label(start, m.month);
+        bars.push((format!("{label} before"), 100.0 * m.coverage_before));
+        bars.push((format!("{label} after"), 100.0 * m.coverage_after));
+    }
+    if bars.is_empty() {
+        return Ok(());
+    }
+    let title = "Commitment coverage before and after the purchase".to_string();
+    section.charts.push(ReportChart::new(
+        "commitment_coverage",
+        title.clone(),
+        |f| {
+            BarChart::new(bars.clone())
+                .title(title.clone())
+                .x_label("expected share of eligible on-demand value covered")
+                .value_format(ValueFormat::unit("%"))
+                .order(BarOrder::AsGiven)
+                .size(1100, (140 + 30 * bars.len() as u32).clamp(240, 1400))
+                .render(f)
+        },
+    )?);
+    Ok(())
+}
+
+fn purchases(plan: &CommitmentPlan) -> Result<DataFrame> {
+    let p = &plan.purchases;
+    Ok(df!(
+        "instrument" => p.iter().map(|x| x.instrument.clone()).collect::<Vec<_>>(),
+        "scope" => p.iter().map(|x| x.scope.clone()).collect::<Vec<_>>(),
+        "term_years" => p.iter().map(|x| u32::from(x.term_years)).collect::<Vec<_>>(),
+        "payment" => p.iter().map(|x| x.payment.clone()).collect::<Vec<_>>(),
+        "quantity" => p.iter().map(|x| x.quantity).collect::<Vec<_>>(),
+        "hourly_commitment" => p.iter().map(|x| x.hourly_commitment).collect::<Vec<_>>(),
+        "upfront" => p.iter().map(|x| x.upfront).collect::<Vec<_>>(),
+        "utilization" => p.iter().map(|x| finite(x.utilization)).collect::<Vec<_>>(),
+        "savings" => p.iter().map(|x| x.savings).collect::<Vec<_>>(),
+        "break_even_month" => p.iter().map(|x| x.break_even_month.map(|m| m as u32)).collect::<Vec<_>>(),
+    )?)
+}
+
+fn summary(plan: &CommitmentPlan) -> Result<DataFrame> {
+    let s = &plan.summary;
+    let rows = [
+        ("on_demand_cost", s.on_demand_cost, None, None),
+        ("cost_owned_only", s.cost_without_purchase, None, None),
+        (
+            "expected_cost",
+            s.expected_cost,
+            Some(s.cost_p10),
+            Some(s.cost_p90),
+        ),
+        (
+            "savings",
+            s.savings,
+            Some(s.savings_p10),
+            Some(s.savings_p90),
+        ),
+        ("esr", s.esr, Some(s.esr_p10), Some(s.esr_p90)),
+        ("upfront", s.upfront, None, None),
+    ];
+    Ok(df!(
+        "measure" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        "expected" => rows.iter().map(|r| finite(r.1)).collect::<Vec<_>>(),
+        "p10" => rows.iter().map(|r| r.2.and_then(finite)).collect::<Vec<_>>(),
+        "p90" => rows.iter().map(|r| r.3.and_then(finite)).collect::<Vec<_>>(),
+    )?)
+}
+
+fn monthly(plan: &CommitmentPlan, start: i64) -> Result<DataFrame> {
+    let m = &plan.monthly;
+    Ok(df!(
+        "month" => m.iter().map(|x| month_label(start, x.month)).collect::<Vec<_>>(),
+        "eligible_on_demand" => m.iter().map(|x| x.eligible_on_demand).collect::<Vec<_>>(),
+        "coverage_before" => m.iter().map(|x| finite(x.coverage_before)).collect::<Vec<_>>(),
+        "coverage_after" => m.iter().map(|x| finite(x.coverage_after)).collect::<Vec<_>>(),
+        "utilization_before" => m.iter().map(|x| finite(x.utilization_before)).collect::<Vec<_>>(),
+        "utilization_after" => m.iter().map(|x| finite(x.utilization_after)).collect::<Vec<_>>(),
+        "cost_after" => m.iter().map(|x| x.cost_after).collect::<Vec<_>>(),
+    )?)
 }

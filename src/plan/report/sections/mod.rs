@@ -77,7 +77,7 @@ pub(crate) fn run(
     let budget = budget::section(&ctx, &fc, params.budget.as_ref(), &mut settings)?;
     next(progress);
     let rightsizing = rightsizing::section(&ctx, &mut settings)?;
-    let commitments = commitments::section(&ctx);
+    let commitments = commitments::section(&ctx, &mut settings)?;
     let capacity = capacity::section(&ctx, params, &mut settings)?;
     next(progress);
     settings.push(Setting::new(
