@@ -21,9 +21,9 @@ const TITLE: &str = "Commitments";
 /// Hours of the planning horizon (one year, the shortest term).
 const HORIZON: usize = 8760;
 /// Forecast sample paths per pool.
-const PATHS: usize = 20;
+const PATHS: usize = 10;
 /// Scenario-hours in the linear program (sampled beyond; the plan is billed on every hour).
-const MAX_SAMPLES: usize = 20_000;
+const MAX_SAMPLES: usize = 5_000;
 const HOUR_US: i64 = 3_600_000_000;
 
 fn finite(v: f64) -> Option<f64> {
