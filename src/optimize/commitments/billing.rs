@@ -461,15 +461,12 @@ impl BillUsage {
         Usage::new(pools, self.hours, 1, self.values.clone())
     }
 
-    /// Only the pools `catalog` prices: the bill reduced to them, their priced pools and every
+    /// Only the pools `catalog` prices (see [`PricedBill`]): the bill reduced to them, their priced pools and every
     /// instrument offered for them, and a note per pool left out (with its vCPU-hours).
     ///
     /// # Errors
     /// [`Error::Parameter`] when the catalog prices none of the pools.
-    pub fn priced(
-        &self,
-        catalog: &crate::optimize::catalog::Catalog,
-    ) -> Result<(BillUsage, Vec<Pool>, Vec<Instrument>, Vec<String>)> {
+    pub fn priced(&self, catalog: &crate::optimize::catalog::Catalog) -> Result<PricedBill> {
         let mut keep = Vec::new();
         let mut values = Vec::new();
         let mut notes = Vec::new();
@@ -498,7 +495,12 @@ impl BillUsage {
             values,
             ..self.clone()
         };
-        Ok((reduced, pools, instruments, notes))
+        Ok(PricedBill {
+            bill: reduced,
+            pools,
+            instruments,
+            notes,
+        })
     }
 
     /// The first hour after the bill (microseconds, UTC): where a forecast horizon starts.
@@ -644,4 +646,17 @@ impl BillUsage {
         let df = df!("pool" => pool, "ds" => ds, "vcpu_hours" => self.values.clone())?;
         Ok(df.lazy().with_column(col("ds").cast(utc)).collect()?)
     }
+}
+
+/// The part of a bill that a catalog prices, from [`BillUsage::priced`].
+#[derive(Debug, Clone)]
+pub struct PricedBill {
+    /// The bill reduced to the priced pools.
+    pub bill: BillUsage,
+    /// The priced pools, in the bill's order.
+    pub pools: Vec<Pool>,
+    /// Every instrument the catalog offers for those pools.
+    pub instruments: Vec<Instrument>,
+    /// One note per pool left out, with its vCPU-hours.
+    pub notes: Vec<String>,
 }

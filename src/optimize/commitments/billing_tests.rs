@@ -112,7 +112,12 @@ fn usage_per_pool_sums_to_the_bills_instance_hours() {
 fn the_plan_on_the_bill_nets_out_owned_commitments_and_saves() {
     let bill = bill();
     let catalog = Catalog::bundled().unwrap();
-    let (bill, pools, instruments, _) = bill.priced(&catalog).unwrap();
+    let PricedBill {
+        bill,
+        pools,
+        instruments,
+        ..
+    } = bill.priced(&catalog).unwrap();
     let usage = bill.scenarios(pools, 24 * 28, 4, 0).unwrap();
     assert_eq!((usage.hours(), usage.scenarios()), (24 * 28, 4));
     let (existing, _) = bill.existing(&instruments, bill.end_us());

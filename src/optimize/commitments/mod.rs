@@ -66,7 +66,7 @@ use std::time::Instant;
 
 pub use apply::MONTH_HOURS;
 pub use backtest::{backtest, Backtest, BacktestParams, BacktestRow, Scenarios};
-pub use billing::{bill_usage, BillUsage, BillingParams, OwnedCommitment};
+pub use billing::{bill_usage, BillUsage, BillingParams, OwnedCommitment, PricedBill};
 pub use focus::{commitment_accounting, BillAccounting, CommitmentAccounting};
 pub use frames::{plan_frames, problem_from_frames};
 pub use plan::{CommitmentPlan, Month, Purchase, Summary};

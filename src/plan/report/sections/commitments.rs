@@ -11,7 +11,7 @@ use crate::chart::{BarChart, BarOrder, ValueFormat};
 use crate::error::Result;
 use crate::optimize::catalog::Catalog;
 use crate::optimize::commitments::{
-    bill_usage, BillingParams, CommitmentParams, CommitmentPlan, Problem,
+    bill_usage, BillingParams, CommitmentParams, CommitmentPlan, PricedBill, Problem,
 };
 use crate::plan::report::context::{money, Context};
 use crate::plan::report::model::{Figure, ReportChart, ReportTable, Section, Setting};
@@ -51,7 +51,12 @@ pub(crate) fn section(ctx: &Context, settings: &mut Vec<Setting>) -> Result<Sect
         }
     };
     let catalog = Catalog::bundled()?;
-    let (bill, pools, instruments, mut notes) = match bill.priced(&catalog) {
+    let PricedBill {
+        bill,
+        pools,
+        instruments,
+        mut notes,
+    } = match bill.priced(&catalog) {
         Ok(v) => v,
         Err(why) => return Ok(Section::unavailable(ID, TITLE, why.to_string())),
     };
