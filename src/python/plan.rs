@@ -19,6 +19,23 @@ use crate::plan::{
     RunwayParams, SloParams,
 };
 
+/// The runway settings both runway bindings take.
+fn runway_params(
+    threshold: f64,
+    quantile: f64,
+    capacity: f64,
+    capacities: Option<HashMap<String, f64>>,
+) -> RunwayParams {
+    let params = RunwayParams::default()
+        .threshold(threshold)
+        .quantile(quantile)
+        .capacity(capacity);
+    capacities
+        .unwrap_or_default()
+        .into_iter()
+        .fold(params, |params, (id, c)| params.group_capacity(id, c))
+}
+
 /// `runway(paths, *, history, threshold, quantile, capacity, capacities)` -> `(summary, curves)`.
 #[pyfunction]
 #[pyo3(signature = (paths, *, history = None, threshold = 0.8, quantile = 0.95, capacity = 1.0, capacities = None))]
@@ -34,13 +51,7 @@ pub(crate) fn runway(
     let paths = frame_arg(py, paths, "paths")?;
     let history = history.map(|h| frame_arg(py, h, "history")).transpose()?;
     let (summary, curves) = run(py, move || {
-        let mut params = RunwayParams::default()
-            .threshold(threshold)
-            .quantile(quantile)
-            .capacity(capacity);
-        for (id, c) in capacities.unwrap_or_default() {
-            params = params.group_capacity(id, c);
-        }
+        let params = runway_params(threshold, quantile, capacity, capacities);
         let out = plan_runway(&paths, history.as_ref(), &params)?;
         Ok((out.summary, out.curves))
     })?;
@@ -63,13 +74,7 @@ pub(crate) fn runway_from_forecast(
     let forecasts = frame_arg(py, forecasts, "forecasts")?;
     let history = history.map(|h| frame_arg(py, h, "history")).transpose()?;
     let (summary, curves) = run(py, move || {
-        let mut params = RunwayParams::default()
-            .threshold(threshold)
-            .quantile(quantile)
-            .capacity(capacity);
-        for (id, c) in capacities.unwrap_or_default() {
-            params = params.group_capacity(id, c);
-        }
+        let params = runway_params(threshold, quantile, capacity, capacities);
         let out = plan_runway_forecast(&forecasts, history.as_ref(), &params)?;
         Ok((out.summary, out.curves))
     })?;
