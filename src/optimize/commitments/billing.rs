@@ -3,20 +3,26 @@
 //!
 //! **Eligible usage.** A `Usage` row whose `ConsumedUnit` is `Hours`, whose `SkuPriceDetails`
 //! names an `InstanceFamily` and a `vCPU` count and which has a `RegionId` is one instance's
-//! hours; it adds `ConsumedQuantity * vCPU` vCPU-hours to the pool `family/region` at the hour
-//! of its `ChargePeriodStart` (the unit [`super::instruments_from_catalog`] prices). Rows that
-//! commitments already cover count too: coverage is measured on all eligible usage. Every other
-//! row (storage, databases, `Unused` commitment rows, purchases) is counted in
-//! [`BillUsage::ineligible_rows`], never dropped silently.
+//! hours; it adds `ConsumedQuantity` times its type's units to the pool `family/region` at the
+//! hour of its `ChargePeriodStart`. The units are the unit [`super::instruments_from_catalog`]
+//! prices ([`super::normalization`]): on AWS the instance type's normalization factor
+//! (normalized unit-hours, the unit of RI size flexibility; a size that cannot be read is
+//! taken at 2 units per vCPU, said in the assumptions), on Azure and GCP its vCPUs
+//! (vCPU-hours). Rows that commitments already cover count too: coverage is measured on all
+//! eligible usage. Every other row (storage, databases, `Unused` commitment rows, purchases)
+//! is counted in [`BillUsage::ineligible_rows`], never dropped silently.
 //!
-//! **Owned commitments.** Per `CommitmentDiscountId` (type from `CommitmentDiscountType`, or
-//! `CommitmentDiscountCategory` `Usage`/`Spend`):
+//! **Owned commitments** ([`super::owned`]). Per `CommitmentDiscountId` (type from
+//! `CommitmentDiscountType`, or `CommitmentDiscountCategory` `Usage`/`Spend`):
 //! - a Reserved Instance covers the pool of its instance type (from `SkuPriceDetails`
-//!   `InstanceType` of its rows) in its region; its quantity is the mean per hour of the
-//!   `CommitmentDiscountQuantity` of its `Used` + `Unused` rows (instance-hours) times the type's
-//!   vCPUs, its price per vCPU-hour the `EffectiveCost` of those rows over that quantity;
-//! - a Savings Plan's quantity is its hourly commitment: the mean per hour of the same sum
-//!   (dollars), or `HourlyCommitment` of its purchase rows' `SkuPriceDetails`;
+//!   `InstanceType` of its purchase rows, else of its rows) in its region; its quantity is the
+//!   mean per hour of the `CommitmentDiscountQuantity` of its `Used` + `Unused` rows, each
+//!   row's instance-hours times its instance type's units (already units when
+//!   `CommitmentDiscountUnit` says normalized), its price per unit-hour the `EffectiveCost` of
+//!   those rows over that quantity;
+//! - a Savings Plan (Compute or EC2 Instance, told from the bill's columns) has as quantity its
+//!   hourly commitment: the mean per hour of the same sum (dollars), or `HourlyCommitment` of
+//!   its purchase rows' `SkuPriceDetails`;
 //! - it starts at its first purchase row's `ChargePeriodStart`, else the first hour seen. FOCUS
 //!   1.2 has no end date: the end is the user's ([`BillingParams::end`]), else start plus the
 //!   `Term` of its `SkuPriceDetails` (`1yr`, `3yr`), else start plus
@@ -26,18 +32,20 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{Coverage, Existing, Instrument, Pool, PoolKey, Usage};
+use super::normalization::normalization_factor;
+use super::owned::{names_plan_type, resolve, Acc, TypeUnits};
+use super::{Instrument, Pool, PoolKey, Usage};
 use crate::error::{Error, Position, Result};
-use crate::optimize::catalog::{OfferKind, Payment, Provider};
+use crate::optimize::catalog::Provider;
 
-const HOUR_US: i64 = 3_600_000_000;
-const YEAR_US: i64 = 8760 * HOUR_US;
+pub(super) const HOUR_US: i64 = 3_600_000_000;
+pub(super) const YEAR_US: i64 = 8760 * HOUR_US;
 
 /// How [`bill_usage`] reads commitments whose end the bill does not say.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingParams {
     term_years: Option<u8>,
-    ends: BTreeMap<String, i64>,
+    pub(super) ends: BTreeMap<String, i64>,
 }
 
 impl BillingParams {
@@ -51,7 +59,7 @@ impl BillingParams {
         self.ends.insert(id.into(), end_us);
         self
     }
-    fn default_term(&self) -> u8 {
+    pub(super) fn default_term(&self) -> u8 {
         self.term_years.unwrap_or(1)
     }
 }
@@ -61,12 +69,16 @@ impl BillingParams {
 pub struct OwnedCommitment {
     /// `CommitmentDiscountId`.
     pub id: String,
-    /// `reserved_instance` or `savings_plan`.
+    /// `reserved_instance`, `savings_plan_compute` or `savings_plan_ec2_instance`.
     pub kind: String,
-    /// The pool a Reserved Instance covers; `all` for a Savings Plan.
+    /// The pool a Reserved Instance or EC2 Instance Savings Plan covers (`family/region`);
+    /// `all` for a Compute Savings Plan.
     pub scope: String,
-    /// vCPUs per hour for a Reserved Instance, dollars of hourly commitment for a Savings Plan.
+    /// Units per hour for a Reserved Instance (normalized units on AWS, vCPUs elsewhere),
+    /// dollars of hourly commitment for a Savings Plan.
     pub quantity: f64,
+    /// The unit of `quantity`: `normalized units`, `vCPUs` or `USD per hour`.
+    pub unit: String,
     /// Amortized fee per unit of quantity per hour.
     pub unit_price: f64,
     /// The term in years (as given, read from the bill or assumed).
@@ -82,13 +94,14 @@ pub struct OwnedCommitment {
 /// Eligible hourly usage per pool and owned commitments read from a bill.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillUsage {
-    /// The pools, in order (`family/region`, vCPU-hours).
+    /// The pools, in order (`family/region`; [`PoolKey::unit`] says their unit).
     pub pools: Vec<PoolKey>,
     /// The first hour (microseconds, UTC).
     pub start_us: i64,
     /// Hours from the first to the last hour with eligible usage.
     pub hours: usize,
-    /// vCPU-hours per pool and hour, `[pool][hour]`.
+    /// Units per pool and hour, `[pool][hour]` (normalized unit-hours on AWS, vCPU-hours
+    /// elsewhere).
     pub values: Vec<f64>,
     /// Instance-hours of the eligible rows (sum of `ConsumedQuantity`).
     pub instance_hours: f64,
@@ -181,19 +194,6 @@ fn provider(name: Option<&str>) -> Result<Provider> {
     }
 }
 
-#[derive(Default)]
-struct Acc {
-    kind: Option<String>,
-    hours: BTreeMap<i64, (f64, f64)>,
-    instance_type: Option<String>,
-    region: Option<String>,
-    purchase_start: Option<i64>,
-    term: Option<u8>,
-    hourly_commitment: Option<f64>,
-    instance_count: Option<f64>,
-    offering_class: Option<String>,
-}
-
 /// Reads eligible usage and owned commitments from a FOCUS 1.2 frame (module docs).
 ///
 /// # Errors
@@ -221,12 +221,25 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
     let ctype = text(&df, "CommitmentDiscountType")?;
     let ccat = text(&df, "CommitmentDiscountCategory")?;
     let cstatus = text(&df, "CommitmentDiscountStatus")?;
+    let cunit = text(&df, "CommitmentDiscountUnit")?;
     let cqty = number(&df, "CommitmentDiscountQuantity")?;
     let effective = number(&df, "EffectiveCost")?;
+    // Where a Savings Plan's type may be written (owned.rs docs).
+    let mut type_columns = Vec::new();
+    for name in df.get_column_names() {
+        if name.starts_with("x_") && names_plan_type(name) {
+            type_columns.push((name.to_string(), text(&df, name)?));
+        }
+    }
+    let names = text(&df, "CommitmentDiscountName")?;
+    let descriptions = text(&df, "ChargeDescription")?;
 
-    let mut usage: BTreeMap<(String, String), BTreeMap<i64, f64>> = BTreeMap::new();
+    // (family, region) -> instance type -> hour -> instance-hours.
+    type Series = BTreeMap<String, BTreeMap<i64, f64>>;
+    let mut usage: BTreeMap<(String, String), Series> = BTreeMap::new();
     let mut prov: BTreeMap<String, Provider> = BTreeMap::new();
-    let mut vcpus: BTreeMap<String, (String, f64)> = BTreeMap::new();
+    // instance type -> (family, vCPUs, provider), from every row naming them.
+    let mut types: BTreeMap<String, (String, f64, Provider)> = BTreeMap::new();
     let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
     let (mut eligible_rows, mut ineligible_rows, mut instance_hours) = (0, 0, 0.0);
     let (mut first, mut last) = (i64::MAX, i64::MIN);
@@ -245,7 +258,26 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
             }
             _ => None,
         };
+        let s = |k: &str| {
+            parsed
+                .as_ref()
+                .and_then(|j| detail(j, k))
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let f = |k: &str| {
+            parsed
+                .as_ref()
+                .and_then(|j| detail(j, k))
+                .and_then(serde_json::Value::as_f64)
+        };
         let cat = category[row].as_deref().unwrap_or("");
+        let row_family = s("InstanceFamily");
+        let row_type = s("InstanceType");
+        if let (Some(t), Some(fam), Some(v)) = (&row_type, &row_family, f("vCPU")) {
+            let p = provider(providers[row].as_deref())?;
+            types.entry(t.clone()).or_insert((fam.clone(), v, p));
+        }
         if let Some(id) = &cid[row] {
             let a = acc.entry(id.clone()).or_default();
             if a.kind.is_none() {
@@ -266,21 +298,49 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
                         )),
                         (None, _) => None,
                     };
+                a.provider = provider(providers[row].as_deref()).ok();
             }
-            if let Some(json) = &parsed {
-                let s = |k: &str| detail(json, k).and_then(|v| v.as_str()).map(str::to_string);
-                let f = |k: &str| detail(json, k).and_then(serde_json::Value::as_f64);
-                if a.instance_type.is_none() {
-                    a.instance_type = s("InstanceType");
+            if let Some(json) = parsed.as_ref().and_then(|j| j.as_object()) {
+                for (key, value) in json {
+                    if let (true, Some(v)) = (names_plan_type(key), value.as_str()) {
+                        a.plan_evidence(v, &format!("SkuPriceDetails {key}"), 0);
+                    }
                 }
-                if cat == "Purchase" || cstatus[row].as_deref() == Some("Unused") {
-                    a.term = a.term.or_else(|| {
-                        s("Term").and_then(|t| t.trim_end_matches("yr").parse::<u8>().ok())
-                    });
-                    a.hourly_commitment = a.hourly_commitment.or_else(|| f("HourlyCommitment"));
-                    a.instance_count = a.instance_count.or_else(|| f("InstanceCount"));
-                    a.offering_class = a.offering_class.take().or_else(|| s("OfferingClass"));
+            }
+            for (name, values) in &type_columns {
+                if let Some(v) = &values[row] {
+                    a.plan_evidence(v, name, 0);
                 }
+            }
+            if let Some(v) = &names[row] {
+                a.plan_evidence(v, "CommitmentDiscountName", 1);
+            }
+            if let Some(v) = &descriptions[row] {
+                a.plan_evidence(v, "ChargeDescription", 2);
+            }
+            if cunit[row]
+                .as_deref()
+                .is_some_and(|u| u.to_ascii_lowercase().contains("normalized"))
+            {
+                a.normalized = true;
+            }
+            if a.instance_type.is_none() {
+                a.instance_type.clone_from(&row_type);
+            }
+            if cat == "Purchase" {
+                if a.purchase_type.is_none() {
+                    a.purchase_type.clone_from(&row_type);
+                }
+                if let (Some(fam), Some(reg)) = (&row_family, &region[row]) {
+                    a.purchase_scope = Some((fam.clone(), reg.clone()));
+                }
+            }
+            if cat == "Purchase" || cstatus[row].as_deref() == Some("Unused") {
+                a.term = a
+                    .term
+                    .or_else(|| s("Term").and_then(|t| t.trim_end_matches("yr").parse::<u8>().ok()));
+                a.hourly_commitment = a.hourly_commitment.or_else(|| f("HourlyCommitment"));
+                a.instance_count = a.instance_count.or_else(|| f("InstanceCount"));
             }
             if a.region.is_none() {
                 a.region.clone_from(&region[row]);
@@ -291,23 +351,26 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
                 }
             } else if matches!(cstatus[row].as_deref(), Some("Used" | "Unused")) {
                 if let Some(h) = hour[row] {
+                    let q = cqty[row].unwrap_or(0.0);
                     let slot = a.hours.entry(h).or_insert((0.0, 0.0));
-                    slot.0 += cqty[row].unwrap_or(0.0);
+                    slot.0 += q;
                     slot.1 += effective[row].unwrap_or(0.0);
+                    *a.by_type.entry(row_type.clone().unwrap_or_default()).or_insert(0.0) += q;
+                }
+                if cstatus[row].as_deref() == Some("Used") {
+                    if let (Some(fam), Some(reg)) = (&row_family, &region[row]) {
+                        *a.used_scopes.entry((fam.clone(), reg.clone())).or_insert(0.0) +=
+                            effective[row].unwrap_or(0.0).abs();
+                    }
                 }
             }
         }
-        let instance = parsed.as_ref().and_then(|json| {
-            let family = detail(json, "InstanceFamily")?.as_str()?.to_string();
-            let vcpu = detail(json, "vCPU")?.as_f64()?;
-            let itype = detail(json, "InstanceType").and_then(|v| v.as_str().map(str::to_string));
-            Some((family, vcpu, itype))
-        });
+        let vcpu = f("vCPU");
         let is_usage = cat == "Usage"
             && unit[row].as_deref() == Some("Hours")
             && cstatus[row].as_deref() != Some("Unused");
-        match (is_usage, instance, &region[row], hour[row]) {
-            (true, Some((family, vcpu, itype)), Some(reg), Some(h)) if vcpu > 0.0 => {
+        match (is_usage, row_family, vcpu, &region[row], hour[row]) {
+            (true, Some(family), Some(vcpu), Some(reg), Some(h)) if vcpu > 0.0 => {
                 let qty = consumed[row].ok_or_else(|| {
                     Error::data(
                         Position::default()
@@ -317,16 +380,19 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
                     )
                 })?;
                 let p = provider(providers[row].as_deref())?;
-                let id = format!("{family}/{reg}");
-                prov.insert(id, p);
-                if let Some(t) = itype {
-                    vcpus.insert(t, (family.clone(), vcpu));
-                }
+                prov.insert(format!("{family}/{reg}"), p);
+                // A row without an instance type is keyed by its vCPUs (`#4`).
+                let itype = row_type.unwrap_or_else(|| format!("#{vcpu}"));
+                types
+                    .entry(itype.clone())
+                    .or_insert((family.clone(), vcpu, p));
                 *usage
                     .entry((family, reg.clone()))
                     .or_default()
+                    .entry(itype)
+                    .or_default()
                     .entry(h)
-                    .or_insert(0.0) += qty * vcpu;
+                    .or_insert(0.0) += qty;
                 instance_hours += qty;
                 eligible_rows += 1;
                 first = first.min(h);
@@ -341,10 +407,12 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
             "no eligible compute usage: no Usage row with ConsumedUnit 'Hours', a RegionId and SkuPriceDetails naming InstanceFamily and vCPU",
         ));
     }
+    let mut assumptions = Vec::new();
+    let units = type_units(&types, &mut assumptions);
     let hours = ((last - first) / HOUR_US) as usize + 1;
     let mut pools = Vec::new();
     let mut values = Vec::with_capacity(usage.len() * hours);
-    for ((family, reg), series) in &usage {
+    for ((family, reg), by_type) in &usage {
         let id = format!("{family}/{reg}");
         pools.push(PoolKey {
             provider: prov.get(&id).copied().unwrap_or(Provider::Aws),
@@ -353,83 +421,16 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
             family: family.clone(),
         });
         let mut row = vec![0.0; hours];
-        for (h, v) in series {
-            row[((h - first) / HOUR_US) as usize] += v;
+        for (itype, series) in by_type {
+            let u = units.get(itype).copied().unwrap_or(0.0);
+            for (h, v) in series {
+                row[((h - first) / HOUR_US) as usize] += v * u;
+            }
         }
         values.extend(row);
     }
-
-    let mut assumptions = Vec::new();
-    let mut owned = Vec::new();
-    for (id, a) in acc {
-        let Some(kind) = a.kind.clone() else {
-            assumptions.push(format!(
-                "commitment '{id}' has no CommitmentDiscountType or Category: left out"
-            ));
-            continue;
-        };
-        let seen = a.hours.len().max(1) as f64;
-        let qty_per_hour = a.hours.values().map(|v| v.0).sum::<f64>() / seen;
-        let fee_per_hour = a.hours.values().map(|v| v.1).sum::<f64>() / seen;
-        let start = a
-            .purchase_start
-            .or_else(|| a.hours.keys().next().copied())
-            .unwrap_or(first);
-        let (quantity, scope) = if kind == "reserved_instance" {
-            let itype = a.instance_type.clone().unwrap_or_default();
-            let Some((family, vcpu)) = vcpus.get(&itype).cloned() else {
-                assumptions.push(format!(
-                    "reserved instance '{id}': instance type '{itype}' has no usage in the bill (vCPUs unknown): left out"
-                ));
-                continue;
-            };
-            let count = if qty_per_hour > 0.0 {
-                qty_per_hour
-            } else {
-                a.instance_count.unwrap_or(0.0)
-            };
-            let reg = a.region.clone().unwrap_or_default();
-            (count * vcpu, format!("{family}/{reg}"))
-        } else {
-            let q = if qty_per_hour > 0.0 {
-                qty_per_hour
-            } else {
-                a.hourly_commitment.unwrap_or(0.0)
-            };
-            (q, "all".to_string())
-        };
-        if quantity <= 0.0 {
-            assumptions.push(format!(
-                "commitment '{id}': no quantity in its rows (CommitmentDiscountQuantity, SkuPriceDetails): left out"
-            ));
-            continue;
-        }
-        let (end_us, end_source, term) = if let Some(&end) = params.ends.get(&id) {
-            (end, "given", a.term.unwrap_or(params.default_term()))
-        } else if let Some(t) = a.term {
-            assumptions.push(format!(
-                "commitment '{id}': FOCUS 1.2 has no end date; assumed start + {t} years (Term in SkuPriceDetails)"
-            ));
-            (start + i64::from(t) * YEAR_US, "bill term", t)
-        } else {
-            let t = params.default_term();
-            assumptions.push(format!(
-                "commitment '{id}': FOCUS 1.2 has no end date and the bill gives no term; assumed start + {t} year(s)"
-            ));
-            (start + i64::from(t) * YEAR_US, "assumed", t)
-        };
-        owned.push(OwnedCommitment {
-            id,
-            kind,
-            scope,
-            quantity,
-            unit_price: fee_per_hour / quantity,
-            term_years: term,
-            start_us: start,
-            end_us,
-            end_source: end_source.into(),
-        });
-    }
+    let families = types.iter().map(|(t, v)| (t.clone(), v.0.clone())).collect();
+    let owned = resolve(acc, &units, &families, params, first, &mut assumptions);
     Ok(BillUsage {
         pools,
         start_us: first,
@@ -441,6 +442,34 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
         owned,
         assumptions,
     })
+}
+
+/// Units per instance-hour of every instance type seen: AWS normalization factors (a metal
+/// from its family's other sizes in the bill), vCPUs elsewhere. An AWS size that cannot be
+/// read is taken at 2 units per vCPU (the `large` ratio of most families), said.
+fn type_units(
+    types: &BTreeMap<String, (String, f64, Provider)>,
+    assumptions: &mut Vec<String>,
+) -> TypeUnits {
+    let mut units = TypeUnits::new();
+    for (itype, (family, vcpu, p)) in types {
+        let u = if *p == Provider::Aws {
+            let siblings = types
+                .iter()
+                .filter(|(_, v)| &v.0 == family)
+                .map(|(t, v)| (t.as_str(), v.1));
+            normalization_factor(itype, *vcpu, siblings).unwrap_or_else(|| {
+                assumptions.push(format!(
+                    "AWS instance type '{itype}' ({vcpu} vCPUs): its size has no known normalization factor; assumed 2 normalized units per vCPU"
+                ));
+                2.0 * vcpu
+            })
+        } else {
+            *vcpu
+        };
+        units.insert(itype.clone(), u);
+    }
+    units
 }
 
 impl BillUsage {
@@ -462,7 +491,7 @@ impl BillUsage {
     }
 
     /// Only the pools `catalog` prices (see [`PricedBill`]): the bill reduced to them, their priced pools and every
-    /// instrument offered for them, and a note per pool left out (with its vCPU-hours).
+    /// instrument offered for them, and a note per pool left out (with its usage).
     ///
     /// # Errors
     /// [`Error::Parameter`] when the catalog prices none of the pools.
@@ -477,9 +506,10 @@ impl BillUsage {
                 values.extend_from_slice(series);
             } else {
                 notes.push(format!(
-                    "pool '{}' ({:.0} vCPU-hours) is not in the catalog: left out of the optimization",
+                    "pool '{}' ({:.0} {}) is not in the catalog: left out of the optimization",
                     key.id,
-                    series.iter().sum::<f64>()
+                    series.iter().sum::<f64>(),
+                    key.unit()
                 ));
             }
         }
@@ -533,119 +563,6 @@ impl BillUsage {
             seed,
         )
     }
-
-    /// The owned commitments as [`Existing`] for a horizon starting at `horizon_start_us`:
-    /// reservations on their pool, Savings Plans over every pool at the rates of the catalog's
-    /// Compute Savings Plan of the same term (from `instruments`). Commitments whose pool has
-    /// no usage, or with no matching Savings Plan offer, are left out and said in the second
-    /// value.
-    pub fn existing(
-        &self,
-        instruments: &[Instrument],
-        horizon_start_us: i64,
-    ) -> (Vec<Existing>, Vec<String>) {
-        let mut out = Vec::new();
-        let mut notes = Vec::new();
-        for c in &self.owned {
-            let end_hour =
-                usize::try_from((c.end_us - horizon_start_us).div_euclid(HOUR_US)).unwrap_or(0);
-            let instrument = if c.kind == "reserved_instance" {
-                if !self.pools.iter().any(|p| p.id == c.scope) {
-                    notes.push(format!(
-                        "reserved instance '{}' covers pool '{}', which has no usage: left out",
-                        c.id, c.scope
-                    ));
-                    continue;
-                }
-                Instrument {
-                    name: format!("owned RI {}", c.scope),
-                    kind: OfferKind::ReservedStandard,
-                    term_years: c.term_years,
-                    payment: Payment::AllUpfront,
-                    upfront: 0.0,
-                    hourly: c.unit_price,
-                    scope: vec![Coverage {
-                        pool: c.scope.clone(),
-                        rate: 1.0,
-                    }],
-                }
-            } else {
-                let sp = instruments
-                    .iter()
-                    .filter(|i| i.kind == OfferKind::SavingsPlanCompute)
-                    .min_by_key(|i| {
-                        (
-                            i.term_years != c.term_years,
-                            i.payment != Payment::NoUpfront,
-                        )
-                    });
-                let Some(sp) = sp else {
-                    notes.push(format!("savings plan '{}': the catalog has no Compute Savings Plan to price its coverage: left out", c.id));
-                    continue;
-                };
-                notes.push(format!(
-                    "savings plan '{}' covers usage at the rates of the catalog's '{}'",
-                    c.id, sp.name
-                ));
-                Instrument {
-                    name: "owned Compute SP".into(),
-                    upfront: 0.0,
-                    hourly: c.unit_price,
-                    ..sp.clone()
-                }
-            };
-            out.push(Existing {
-                instrument,
-                quantity: c.quantity,
-                end_hour,
-            });
-        }
-        (out, notes)
-    }
-
-    /// The owned commitments as a frame (`id, kind, scope, quantity, unit_price, term_years,
-    /// start, end, end_source`).
-    ///
-    /// # Errors
-    /// Only on an internal polars failure.
-    pub fn owned_frame(&self) -> Result<DataFrame> {
-        let utc = DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC));
-        let o = &self.owned;
-        let df = df!(
-            "id" => o.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
-            "kind" => o.iter().map(|c| c.kind.clone()).collect::<Vec<_>>(),
-            "scope" => o.iter().map(|c| c.scope.clone()).collect::<Vec<_>>(),
-            "quantity" => o.iter().map(|c| c.quantity).collect::<Vec<_>>(),
-            "unit_price" => o.iter().map(|c| c.unit_price).collect::<Vec<_>>(),
-            "term_years" => o.iter().map(|c| u32::from(c.term_years)).collect::<Vec<_>>(),
-            "start" => o.iter().map(|c| c.start_us).collect::<Vec<_>>(),
-            "end" => o.iter().map(|c| c.end_us).collect::<Vec<_>>(),
-            "end_source" => o.iter().map(|c| c.end_source.clone()).collect::<Vec<_>>(),
-        )?;
-        Ok(df
-            .lazy()
-            .with_columns([col("start").cast(utc.clone()), col("end").cast(utc)])
-            .collect()?)
-    }
-
-    /// Hourly usage as a long frame `pool, ds, vcpu_hours`.
-    ///
-    /// # Errors
-    /// Only on an internal polars failure.
-    pub fn usage_frame(&self) -> Result<DataFrame> {
-        let utc = DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC));
-        let n = self.pools.len() * self.hours;
-        let mut pool = Vec::with_capacity(n);
-        let mut ds = Vec::with_capacity(n);
-        for p in &self.pools {
-            for h in 0..self.hours {
-                pool.push(p.id.clone());
-                ds.push(self.start_us + h as i64 * HOUR_US);
-            }
-        }
-        let df = df!("pool" => pool, "ds" => ds, "vcpu_hours" => self.values.clone())?;
-        Ok(df.lazy().with_column(col("ds").cast(utc)).collect()?)
-    }
 }
 
 /// The part of a bill that a catalog prices, from [`BillUsage::priced`].
@@ -657,6 +574,6 @@ pub struct PricedBill {
     pub pools: Vec<Pool>,
     /// Every instrument the catalog offers for those pools.
     pub instruments: Vec<Instrument>,
-    /// One note per pool left out, with its vCPU-hours.
+    /// One note per pool left out, with its usage.
     pub notes: Vec<String>,
 }

@@ -1,7 +1,8 @@
 //! Tests of [`super::bill_usage`] on the bundled FOCUS 1.2 sample, whose truth is in
-//! `src/generate/commitments.rs`: a Reserved Instance for 5 (`RI_COUNT`) m5.xlarge (4 vCPU) in
-//! us-east-1, 1 year all upfront at 0.12 (`RI_HOURLY`) per instance-hour amortized, and a
-//! Compute Savings Plan, 3 years no upfront, 1.45 (`SP_HOURLY`) USD per hour.
+//! `src/generate/commitments.rs`: a Reserved Instance for 5 (`RI_COUNT`) m5.xlarge (4 vCPU,
+//! normalization factor 8) in us-east-1, 1 year all upfront at 0.12 (`RI_HOURLY`) per
+//! instance-hour amortized, and a Compute Savings Plan, 3 years no upfront, 1.45 (`SP_HOURLY`)
+//! USD per hour.
 
 use std::sync::OnceLock;
 
@@ -37,23 +38,25 @@ fn the_owned_ri_and_savings_plan_are_found_with_the_generators_quantities() {
         .iter()
         .find(|c| c.kind == "reserved_instance")
         .unwrap();
-    // 5 instances x 4 vCPU; 0.12 per instance-hour = 0.03 per vCPU-hour (1e-9: the
-    // generator's amounts have ten decimals).
-    assert!((ri.quantity - 20.0).abs() < 1e-9, "{ri:?}");
-    assert!((ri.unit_price - 0.03).abs() < 1e-9, "{ri:?}");
+    // 5 instances x factor 8 = 40 normalized units; 0.12 per instance-hour = 0.015 per
+    // NU-hour (1e-9: the generator's amounts have ten decimals).
+    assert!((ri.quantity - 40.0).abs() < 1e-9, "{ri:?}");
+    assert!((ri.unit_price - 0.015).abs() < 1e-9, "{ri:?}");
+    assert_eq!(ri.unit, "normalized units");
     assert_eq!(ri.scope, "m5/us-east-1");
     assert_eq!(ri.term_years, 1);
     assert_eq!(ri.end_source, "bill term");
     let sp = bill
         .owned
         .iter()
-        .find(|c| c.kind == "savings_plan")
+        .find(|c| c.kind == "savings_plan_compute")
         .unwrap();
     assert!((sp.quantity - 1.45).abs() < 1e-9, "{sp:?}");
     assert!((sp.unit_price - 1.0).abs() < 1e-9, "{sp:?}");
     assert_eq!(sp.term_years, 3);
     assert_eq!(sp.scope, "all");
-    // FOCUS 1.2 has no end date: both ends are said to be assumed.
+    // Its type is read from CommitmentDiscountName ("Compute Savings Plan, 3 yr ..."), not
+    // assumed; FOCUS 1.2 has no end date: both ends are said to be assumed.
     assert_eq!(bill.assumptions.len(), 2, "{:?}", bill.assumptions);
     assert!(bill.assumptions.iter().all(|a| a.contains("no end date")));
 }
@@ -61,7 +64,9 @@ fn the_owned_ri_and_savings_plan_are_found_with_the_generators_quantities() {
 #[test]
 fn usage_per_pool_sums_to_the_bills_instance_hours() {
     let bill = bill();
-    // Independently: EC2 instance rows in hours, ConsumedQuantity x vCPU from SkuPriceDetails.
+    // Independently: EC2 instance rows in hours, ConsumedQuantity x the normalization factor
+    // of the InstanceType in SkuPriceDetails (the sample has large 4, xlarge 8, 2xlarge 16,
+    // medium 2: AWS's table).
     let rows = costs()
         .clone()
         .lazy()
@@ -89,19 +94,26 @@ fn usage_per_pool_sums_to_the_bills_instance_hours() {
         .unwrap()
         .clone();
     let mut hours = 0.0;
-    let mut vcpu_hours = 0.0;
+    let mut units = 0.0;
     for (q, d) in q.iter().zip(d.iter()) {
         let json: serde_json::Value = serde_json::from_str(d.unwrap()).unwrap();
         hours += q.unwrap();
-        vcpu_hours += q.unwrap() * json["vCPU"].as_f64().unwrap();
+        let factor = match json["InstanceType"].as_str().unwrap().rsplit('.').next() {
+            Some("medium") => 2.0,
+            Some("large") => 4.0,
+            Some("xlarge") => 8.0,
+            Some("2xlarge") => 16.0,
+            other => panic!("size {other:?} not in the sample"),
+        };
+        units += q.unwrap() * factor;
     }
     assert_eq!(bill.eligible_rows, rows.height());
     assert_eq!(bill.eligible_rows + bill.ineligible_rows, costs().height());
     assert!((bill.instance_hours - hours).abs() < 1e-6 * hours);
     let total: f64 = bill.values.iter().sum();
     assert!(
-        (total - vcpu_hours).abs() < 1e-6 * vcpu_hours,
-        "{total} {vcpu_hours}"
+        (total - units).abs() < 1e-6 * units,
+        "{total} {units}"
     );
     assert_eq!(bill.values.len(), bill.pools.len() * bill.hours);
     // Four months of hours, May to August 2026.

@@ -49,12 +49,18 @@
 
 mod apply;
 mod backtest;
+mod bill_backtest;
+mod bill_frames;
+#[cfg(test)]
+mod bill_tests;
 mod billing;
 #[cfg(test)]
 mod billing_tests;
 mod focus;
 mod frames;
 mod lp;
+mod normalization;
+mod owned;
 pub mod model;
 mod plan;
 mod pricing;
@@ -71,6 +77,9 @@ pub use focus::{commitment_accounting, BillAccounting, CommitmentAccounting};
 pub use frames::{plan_frames, problem_from_frames};
 pub use plan::{CommitmentPlan, Month, Purchase, Summary};
 pub use pricing::{hourly_equivalent, instruments_from_catalog, PoolKey};
+pub use bill_backtest::{backtest_bill, BillBacktest};
+pub use bill_frames::{offers_frame, pools_from_frame};
+pub use normalization::{normalization_factor, size_factor, unit_of, AWS_UNIT, VCPU_UNIT};
 pub use problem::{Coverage, Existing, Instrument, Pool, Usage};
 
 use crate::error::{Error, Result};

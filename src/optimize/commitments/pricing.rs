@@ -1,12 +1,15 @@
 //! Prices: upfront payments as equivalent hourly payments, and instruments built from a
 //! catalog's commitment offers.
 //!
-//! Catalog pools are measured in vCPU-hours (AWS's normalization factors are proportional to
-//! size, as vCPUs are), so one pool holds every size of a family in a region. Each price is
-//! taken from the family's cheapest instance per vCPU in the region.
+//! A pool holds every size of a family in a region. AWS pools are measured in normalized
+//! unit-hours (the unit of RI size flexibility, [`super::normalization`]): vCPUs would misprice
+//! burstables (`t3.nano` and `t3.large` both have 2 vCPUs, yet cost 0.0052 and 0.0832 USD an
+//! hour: factors 0.25 and 4, so 0.0208 per NU-hour each). Azure and GCP pools are measured in
+//! vCPU-hours. Each price is taken from the family's cheapest instance per unit in the region.
 
 use std::collections::BTreeMap;
 
+use super::normalization::{normalization_factor, unit_of};
 use super::problem::{Coverage, Instrument, Pool};
 use crate::error::{Error, Result};
 use crate::optimize::catalog::{Catalog, Instance, Offer, OfferKind, Provider};
@@ -35,7 +38,7 @@ pub fn hourly_equivalent(upfront: f64, term_hours: usize, cost_of_capital: f64) 
 }
 
 /// A pool as the catalog knows it: usage of one instance family in one region, in
-/// vCPU-hours.
+/// normalized unit-hours on AWS, vCPU-hours elsewhere ([`PoolKey::unit`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoolKey {
     /// The pool's id in the usage.
@@ -48,15 +51,39 @@ pub struct PoolKey {
     pub family: String,
 }
 
+impl PoolKey {
+    /// The unit of the pool's usage: `normalized unit-hours` (AWS) or `vCPU-hours`.
+    pub fn unit(&self) -> &'static str {
+        unit_of(self.provider)
+    }
+}
+
 /// Spend-based plans spanning pools: (provider, kind, term, name) -> (offer, scope).
 type Shared = BTreeMap<(Provider, OfferKind, u8, String), (Offer, Vec<Coverage>)>;
 
-/// The family's cheapest instance per vCPU in the region.
-fn representative<'a>(catalog: &'a Catalog, key: &'a PoolKey) -> Option<&'a Instance> {
-    catalog
+/// The family's cheapest instance per unit in the region, with its units (normalization
+/// factor on AWS, vCPUs elsewhere).
+fn representative<'a>(catalog: &'a Catalog, key: &'a PoolKey) -> Option<(&'a Instance, f64)> {
+    let family: Vec<&Instance> = catalog
         .in_region(key.provider, &key.region)
-        .filter(|i| i.family == key.family && i.vcpu > 0.0 && i.on_demand_hourly > 0.0)
-        .min_by(|a, b| (a.on_demand_hourly / a.vcpu).total_cmp(&(b.on_demand_hourly / b.vcpu)))
+        .filter(|i| i.family == key.family)
+        .collect();
+    family
+        .iter()
+        .filter(|i| i.vcpu > 0.0 && i.on_demand_hourly > 0.0)
+        .filter_map(|i| {
+            let units = if key.provider == Provider::Aws {
+                normalization_factor(
+                    &i.instance_type,
+                    i.vcpu,
+                    family.iter().map(|s| (s.instance_type.as_str(), s.vcpu)),
+                )?
+            } else {
+                i.vcpu
+            };
+            Some((*i, units))
+        })
+        .min_by(|a, b| (a.0.on_demand_hourly / a.1).total_cmp(&(b.0.on_demand_hourly / b.1)))
 }
 
 fn kind_label(kind: OfferKind) -> &'static str {
@@ -79,8 +106,9 @@ fn payment_label(offer: &Offer) -> &'static str {
     }
 }
 
-/// The pools (priced on demand per vCPU-hour) and every instrument the catalog offers for
-/// them: one reservation per pool and offer (quantity in vCPU-hours per hour), one EC2
+/// The pools (priced on demand per unit-hour: normalized unit on AWS, vCPU elsewhere) and
+/// every instrument the catalog offers for them: one reservation per pool and offer (quantity
+/// in units per hour), one EC2
 /// Instance Savings Plan per family and region, and one Compute (or Azure) Savings Plan per
 /// provider, term and payment covering every pool of that provider (quantity in dollars of
 /// hourly commitment).
@@ -95,7 +123,7 @@ pub fn instruments_from_catalog(
     let mut instruments = Vec::new();
     let mut shared: Shared = BTreeMap::new();
     for key in pools {
-        let instance = representative(catalog, key).ok_or_else(|| {
+        let (instance, units) = representative(catalog, key).ok_or_else(|| {
             Error::parameter(
                 "pools",
                 format!(
@@ -104,10 +132,9 @@ pub fn instruments_from_catalog(
                 ),
             )
         })?;
-        let vcpu = instance.vcpu;
         out_pools.push(Pool {
             id: key.id.clone(),
-            on_demand: instance.on_demand_hourly / vcpu,
+            on_demand: instance.on_demand_hourly / units,
         });
         for offer in &instance.offers {
             let name = format!(
@@ -123,7 +150,7 @@ pub fn instruments_from_catalog(
                         .or_insert_with(|| (offer.clone(), Vec::new()));
                     entry.1.push(Coverage {
                         pool: key.id.clone(),
-                        rate: offer.effective_hourly() / vcpu,
+                        rate: offer.effective_hourly() / units,
                     });
                 }
                 OfferKind::SavingsPlanEc2Instance => {
@@ -137,7 +164,7 @@ pub fn instruments_from_catalog(
                         hourly,
                         scope: vec![Coverage {
                             pool: key.id.clone(),
-                            rate: offer.effective_hourly() / vcpu,
+                            rate: offer.effective_hourly() / units,
                         }],
                     });
                 }
@@ -146,8 +173,8 @@ pub fn instruments_from_catalog(
                     kind: offer.kind,
                     term_years: offer.term_years,
                     payment: offer.payment,
-                    upfront: offer.upfront / vcpu,
-                    hourly: offer.hourly / vcpu,
+                    upfront: offer.upfront / units,
+                    hourly: offer.hourly / units,
                     scope: vec![Coverage {
                         pool: key.id.clone(),
                         rate: 1.0,

@@ -356,7 +356,7 @@ fn catalog_offers_become_instruments() {
     let instance = |family: &str, vcpu: f64, od: f64| Instance {
         provider: Provider::Aws,
         region: "us-east-1".into(),
-        instance_type: format!("{family}.large"),
+        instance_type: format!("{family}.medium"), // factor 2 = its 2 vCPUs
         family: family.into(),
         generation: None,
         architecture: Architecture::X86_64,
