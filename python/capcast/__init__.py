@@ -27,9 +27,13 @@ from capcast import _native
 from capcast._catalog import catalog, catalog_offers
 from capcast._rightsize import RightsizeResult, rightsize
 from capcast._commitments import (
+    BillUsage,
     CommitmentBacktest,
     CommitmentPlan,
+    backtest_bill,
     backtest_commitments,
+    bill_usage,
+    commitment_offers,
     optimize_commitments,
 )
 from capcast._forecast import (
@@ -131,6 +135,10 @@ __all__ = [
     "servers_for_wait",
     "slo_burn",
     "backtest_commitments",
+    "BillUsage",
+    "backtest_bill",
+    "bill_usage",
+    "commitment_offers",
     "fan_chart",
     "forecast",
     "generate_sample",

@@ -17,12 +17,24 @@ Frames:
 
 >>> plan = capcast.optimize_commitments(usage, offers)  # doctest: +SKIP
 >>> plan.purchases                                      # doctest: +SKIP
+
+From a bill: :func:`bill_usage` reads the usage, pools and owned commitments in these shapes,
+:func:`commitment_offers` prices the pools from a catalog, :func:`backtest_bill` replays a
+purchase date. AWS pools are measured in normalized unit-hours (the unit of Reserved Instance
+size flexibility: ``large`` = 4, ``xlarge`` = 8, ...), Azure and GCP pools in vCPU-hours.
+
+>>> bill = capcast.bill_usage(capcast.read_billing("focus.csv.gz"))      # doctest: +SKIP
+>>> offers = capcast.commitment_offers(bill.pools)                        # doctest: +SKIP
+>>> capcast.optimize_commitments(bill.usage, offers, bill.existing)       # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import datetime as _dt
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Union
 
 import polars as pl
 
@@ -30,7 +42,19 @@ from capcast import _native
 from capcast._frames import as_arrow_stream as _as_arrow_stream
 from capcast._frames import to_polars as _to_polars
 
-__all__ = ["CommitmentBacktest", "CommitmentPlan", "backtest_commitments", "optimize_commitments"]
+__all__ = [
+    "BillUsage",
+    "CommitmentBacktest",
+    "CommitmentPlan",
+    "backtest_bill",
+    "backtest_commitments",
+    "bill_usage",
+    "commitment_offers",
+    "optimize_commitments",
+]
+
+_Path = Union[str, "os.PathLike[str]"]
+_When = Union[_dt.datetime, _dt.date, str]
 
 
 @dataclass(frozen=True)
@@ -62,10 +86,17 @@ class CommitmentBacktest:
         policies: ``policy, realised_cost, on_demand_cost, esr, regret, upfront`` for
             ``capcast``, ``cost_explorer``, ``hindsight`` and ``on_demand``.
         monthly: ``policy, month, cost``: realised cost per month after the purchase.
+        notes: from :func:`backtest_bill`: assumptions made reading the bill, pools and
+            commitments left out.
+        buy_hour: from :func:`backtest_bill`: the purchase hour, from the bill's first hour.
+        eval_hours: from :func:`backtest_bill`: the hours billed after the purchase.
     """
 
     policies: pl.DataFrame
     monthly: pl.DataFrame
+    notes: list[str] = field(default_factory=list)
+    buy_hour: int | None = None
+    eval_hours: int | None = None
 
 
 def optimize_commitments(
@@ -166,3 +197,218 @@ def backtest_commitments(
         seed=int(seed),
     )
     return CommitmentBacktest(_to_polars(policies), _to_polars(monthly))
+
+
+@dataclass(frozen=True)
+class BillUsage:
+    """The result of :func:`bill_usage`: a bill's compute usage and owned commitments in the
+    shapes :func:`optimize_commitments` reads.
+
+    Attributes:
+        usage: ``unique_id, ds, y``: eligible usage per pool and hour (the ``usage`` argument
+            of :func:`optimize_commitments`), for the pools the catalog prices.
+        pools: ``pool, provider, region, family, unit``; ``unit`` is ``normalized unit-hours``
+            (AWS) or ``vCPU-hours`` (Azure, GCP). :func:`commitment_offers` prices them.
+        existing: the owned commitments priced by the catalog (the ``existing`` argument of
+            :func:`optimize_commitments`): offers columns plus ``quantity, end, id``.
+        owned: every owned commitment: ``id, kind`` (``reserved_instance``,
+            ``savings_plan_compute``, ``savings_plan_ec2_instance``), ``scope, quantity, unit,
+            unit_price, term_years, start, end, end_source``.
+        assumptions: every guess made (commitment ends, plan types, unit fallbacks) and what
+            was left out (pools the catalog does not price, commitments it cannot price).
+        eligible_rows: instance usage rows read.
+        ineligible_rows: other rows of the bill (counted, not used).
+        hours: hours from the first to the last hour of eligible usage.
+        instance_hours: instance-hours of the eligible rows.
+    """
+
+    usage: pl.DataFrame
+    pools: pl.DataFrame
+    existing: pl.DataFrame
+    owned: pl.DataFrame
+    assumptions: list[str]
+    eligible_rows: int
+    ineligible_rows: int
+    hours: int
+    instance_hours: float
+
+
+def _costs(billing: Any) -> Any:
+    """The billing rows of a :class:`capcast.BillingLoad`, a frame, or paths to read."""
+    if isinstance(billing, (str, os.PathLike)) or (
+        isinstance(billing, Sequence)
+        and not isinstance(billing, (bytes, bytearray))
+        and all(isinstance(p, (str, os.PathLike)) for p in billing)
+    ):
+        from capcast import read_billing
+
+        return read_billing(billing).costs
+    return _as_arrow_stream(getattr(billing, "costs", billing), "billing")
+
+
+def _micros(value: _When, name: str) -> int:
+    """Microseconds since the epoch (UTC; naive times are UTC) of a date/time or ISO text."""
+    from capcast.exceptions import ParameterError
+
+    when: Any = value
+    if isinstance(when, str):
+        try:
+            when = _dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+        except ValueError as e:
+            raise ParameterError(
+                f"invalid parameter '{name}': {value!r} is not an ISO date/time", parameter=name
+            ) from e
+    if isinstance(when, _dt.datetime):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=_dt.timezone.utc)
+        delta = when - _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+        return int(delta // _dt.timedelta(microseconds=1))
+    if isinstance(when, _dt.date):
+        return (when - _dt.date(1970, 1, 1)).days * 86_400_000_000
+    raise ParameterError(
+        f"invalid parameter '{name}': expected a date, datetime or ISO text, "
+        f"got {type(value).__name__}",
+        parameter=name,
+    )
+
+
+def _catalog_paths(catalog: _Path | Sequence[_Path] | None) -> list[str]:
+    if catalog is None:
+        return []
+    if isinstance(catalog, (str, os.PathLike)):
+        return [os.fspath(catalog)]
+    return [os.fspath(p) for p in catalog]
+
+
+def _ends(ends: Mapping[str, _When] | None) -> list[tuple[str, int]]:
+    return [(str(k), _micros(v, "ends")) for k, v in (ends or {}).items()]
+
+
+def bill_usage(
+    billing: Any,
+    *,
+    ends: Mapping[str, _When] | None = None,
+    term_years: int | None = None,
+    catalog: _Path | Sequence[_Path] | None = None,
+) -> BillUsage:
+    """Read a FOCUS bill's hourly eligible compute usage per pool (instance family and
+    region) and the commitments it shows as owned.
+
+    Args:
+        billing: what :func:`capcast.read_billing` returns, a FOCUS 1.2 frame (its ``costs``),
+            or paths of billing files to read.
+        ends: the end date of commitments by ``CommitmentDiscountId`` (FOCUS 1.2 has none).
+        term_years: the term assumed when neither ``ends`` nor the bill says one (default 1).
+        catalog: price files for pricing the pools and owned Savings Plans (default: the
+            bundled catalog); pools it does not price are left out, said in ``assumptions``.
+
+    Raises:
+        ParameterError: a column is missing, the bill has no eligible usage, or the catalog
+            prices none of its pools.
+        DataError: an unreadable value (``.row``, ``.column``, ``.value`` say where).
+    """
+    usage, pools, existing, owned, assumptions, counts = _native.bill_usage(
+        _costs(billing),
+        ends=_ends(ends),
+        term_years=None if term_years is None else int(term_years),
+        catalog=_catalog_paths(catalog),
+    )
+    eligible, ineligible, hours, instance_hours = counts
+    return BillUsage(
+        usage=_to_polars(usage),
+        pools=_to_polars(pools),
+        existing=_to_polars(existing),
+        owned=_to_polars(owned),
+        assumptions=list(assumptions),
+        eligible_rows=int(eligible),
+        ineligible_rows=int(ineligible),
+        hours=int(hours),
+        instance_hours=float(instance_hours),
+    )
+
+
+def commitment_offers(
+    pools: Any,
+    catalog: _Path | Sequence[_Path] | None = None,
+) -> pl.DataFrame:
+    """Every commitment the catalog offers for ``pools``, as the ``offers`` frame of
+    :func:`optimize_commitments` (with ``on_demand`` per pool).
+
+    Args:
+        pools: ``pool, provider, region, family`` (:attr:`BillUsage.pools`).
+        catalog: price files (default: the bundled catalog).
+
+    Raises:
+        ParameterError: the catalog does not price a pool (the message names it).
+        DataError: the pools frame lacks a column or names an unknown provider.
+    """
+    return _to_polars(
+        _native.commitment_offers(
+            _as_arrow_stream(pools, "pools"), catalog=_catalog_paths(catalog)
+        )
+    )
+
+
+def backtest_bill(
+    billing: Any,
+    buy_at: _When,
+    *,
+    eval_hours: int | None = None,
+    lookback_hours: int = 720,
+    scenarios: str = "forecast",
+    paths: int = 20,
+    cost_of_capital: float = 0.05,
+    max_samples: int = 100_000,
+    seed: int = 0,
+    ends: Mapping[str, _When] | None = None,
+    term_years: int | None = None,
+    catalog: _Path | Sequence[_Path] | None = None,
+) -> CommitmentBacktest:
+    """Replay a purchase on a billing history: at ``buy_at``, buy with capcast's policy (the
+    optimizer on forecast ``scenarios`` of the history before), a Cost-Explorer-like policy
+    (the last ``lookback_hours``, the best single instrument type) and perfect hindsight, the
+    commitments owned then netted out until they end; bill the following ``eval_hours``
+    (default: the rest of the bill) as they happened.
+
+    Args:
+        billing: as for :func:`bill_usage`.
+        buy_at: the purchase date (naive times are UTC).
+        eval_hours: hours billed after the purchase (at most the rest of the bill).
+        lookback_hours: Cost Explorer's lookback (30 days); ``buy_at`` must leave it.
+        scenarios: ``forecast`` (MSTL sample paths) or ``bootstrap`` (weekly blocks).
+        paths: scenarios for capcast's policy.
+        cost_of_capital: annual rate turning upfront payments into hourly ones.
+        max_samples: scenario-hours in each linear program before hours are sampled.
+        seed: seed of the scenarios and samples.
+        ends, term_years, catalog: as for :func:`bill_usage`.
+
+    Returns:
+        the realised cost, ESR and regret against hindsight of each policy, the cost per
+        month, and ``notes`` (assumptions, pools and commitments left out).
+
+    Raises:
+        ParameterError: ``buy_at`` outside the bill or too early (the message gives the
+            dates allowed), or another invalid parameter.
+        DataError: an unreadable value in the bill.
+    """
+    policies, monthly, notes, (buy_hour, evaluated) = _native.backtest_bill(
+        _costs(billing),
+        _micros(buy_at, "buy_at"),
+        eval_hours=None if eval_hours is None else int(eval_hours),
+        lookback_hours=int(lookback_hours),
+        scenarios=scenarios,
+        paths=int(paths),
+        cost_of_capital=float(cost_of_capital),
+        max_samples=int(max_samples),
+        seed=int(seed),
+        ends=_ends(ends),
+        term_years=None if term_years is None else int(term_years),
+        catalog=_catalog_paths(catalog),
+    )
+    return CommitmentBacktest(
+        _to_polars(policies),
+        _to_polars(monthly),
+        list(notes),
+        int(buy_hour),
+        int(evaluated),
+    )

@@ -36,6 +36,9 @@ __all__ = [
     "burndown_chart",
     "optimize_commitments",
     "backtest_commitments",
+    "bill_usage",
+    "commitment_offers",
+    "backtest_bill",
     "plan",
     "_echo_frame",
     "_panic",
@@ -314,6 +317,31 @@ def backtest_commitments(
     max_samples: int = 100000,
     seed: int = 0,
 ) -> tuple[ArrowStream, ArrowStream]: ...
+def bill_usage(
+    costs: object,
+    *,
+    ends: Sequence[tuple[str, int]] = ...,
+    term_years: int | None = None,
+    catalog: Sequence[str] = ...,
+) -> tuple[
+    ArrowStream, ArrowStream, ArrowStream, ArrowStream, list[str], tuple[int, int, int, float]
+]: ...
+def commitment_offers(pools: object, *, catalog: Sequence[str] = ...) -> ArrowStream: ...
+def backtest_bill(
+    costs: object,
+    buy_at_us: int,
+    *,
+    eval_hours: int | None = None,
+    lookback_hours: int = 720,
+    scenarios: str = "forecast",
+    paths: int = 20,
+    cost_of_capital: float = 0.05,
+    max_samples: int = 100000,
+    seed: int = 0,
+    ends: Sequence[tuple[str, int]] = ...,
+    term_years: int | None = None,
+    catalog: Sequence[str] = ...,
+) -> tuple[ArrowStream, ArrowStream, list[str], tuple[int, int]]: ...
 def plan(
     billing: Sequence[str] | None = None,
     *,

@@ -1,6 +1,9 @@
-//! Bindings of the commitment portfolio optimizer: `optimize_commitments` and
-//! `backtest_commitments`. Frames in and out (see [`crate::optimize::commitments::frames`]
+//! Bindings of the commitment portfolio optimizer: `optimize_commitments`,
+//! `backtest_commitments`, and from a bill `bill_usage`, `commitment_offers` and
+//! `backtest_bill`. Frames in and out (see [`crate::optimize::commitments::frames`]
 //! for their columns).
+
+use std::path::PathBuf;
 
 use polars::prelude::*;
 use pyo3::prelude::*;
@@ -8,8 +11,13 @@ use pyo3::prelude::*;
 use super::arrow::{frame_arg, ArrowStream};
 use super::errors::run;
 use crate::error::{Error, Result};
+use crate::optimize::catalog::{load_catalogs, Catalog};
 use crate::optimize::commitments::{
-    backtest, plan_frames, problem_from_frames, BacktestParams, CommitmentParams, Risk, Scenarios,
+    self, instruments_from_catalog, offers_frame, pools_from_frame, BillingParams,
+};
+use crate::optimize::commitments::{
+    backtest, plan_frames, problem_from_frames, Backtest, BacktestParams, CommitmentParams, Risk,
+    Scenarios,
 };
 
 /// The optimizer's parameters from keyword arguments.
@@ -162,25 +170,206 @@ pub(crate) fn backtest_commitments(
             &problem.existing,
             &params,
         )?;
-        let rows = &result.rows;
-        let policies = df!(
-            "policy" => rows.iter().map(|r| r.policy.clone()).collect::<Vec<_>>(),
-            "realised_cost" => rows.iter().map(|r| r.realised_cost).collect::<Vec<_>>(),
-            "on_demand_cost" => rows.iter().map(|r| r.on_demand_cost).collect::<Vec<_>>(),
-            "esr" => rows.iter().map(|r| r.esr).collect::<Vec<_>>(),
-            "regret" => rows.iter().map(|r| r.regret).collect::<Vec<_>>(),
-            "upfront" => rows.iter().map(|r| r.upfront).collect::<Vec<_>>(),
-        )?;
-        let (mut policy, mut month, mut cost) = (Vec::new(), Vec::new(), Vec::new());
-        for row in rows {
-            for (m, c) in row.monthly_cost.iter().enumerate() {
-                policy.push(row.policy.clone());
-                month.push(m as i64 + 1);
-                cost.push(*c);
-            }
-        }
-        let monthly = df!("policy" => policy, "month" => month, "cost" => cost)?;
+        let (policies, monthly) = backtest_frames(&result)?;
         Ok((policies, monthly))
     })?;
     Ok((ArrowStream::new(policies), ArrowStream::new(monthly)))
+}
+
+/// The backtest as `(policies, monthly)` frames.
+fn backtest_frames(result: &Backtest) -> Result<(DataFrame, DataFrame)> {
+    let rows = &result.rows;
+    let policies = df!(
+        "policy" => rows.iter().map(|r| r.policy.clone()).collect::<Vec<_>>(),
+        "realised_cost" => rows.iter().map(|r| r.realised_cost).collect::<Vec<_>>(),
+        "on_demand_cost" => rows.iter().map(|r| r.on_demand_cost).collect::<Vec<_>>(),
+        "esr" => rows.iter().map(|r| r.esr).collect::<Vec<_>>(),
+        "regret" => rows.iter().map(|r| r.regret).collect::<Vec<_>>(),
+        "upfront" => rows.iter().map(|r| r.upfront).collect::<Vec<_>>(),
+    )?;
+    let (mut policy, mut month, mut cost) = (Vec::new(), Vec::new(), Vec::new());
+    for row in rows {
+        for (m, c) in row.monthly_cost.iter().enumerate() {
+            policy.push(row.policy.clone());
+            month.push(m as i64 + 1);
+            cost.push(*c);
+        }
+    }
+    let monthly = df!("policy" => policy, "month" => month, "cost" => cost)?;
+    Ok((policies, monthly))
+}
+
+/// The catalog of `paths`, bundled when empty.
+fn catalog_of(paths: &[PathBuf]) -> Result<Catalog> {
+    if paths.is_empty() {
+        Catalog::bundled()
+    } else {
+        load_catalogs(paths)
+    }
+}
+
+/// Reading parameters: commitment ends (`id`, microseconds UTC) and the default term.
+fn billing_params(ends: Vec<(String, i64)>, term_years: Option<u8>) -> Result<BillingParams> {
+    let mut params = BillingParams::default();
+    if let Some(years) = term_years {
+        if years == 0 {
+            return Err(Error::parameter("term_years", "must be >= 1"));
+        }
+        params = params.term_years(years);
+    }
+    for (id, end) in ends {
+        params = params.end(id, end);
+    }
+    Ok(params)
+}
+
+/// What `bill_usage` returns: usage, pools, existing, owned frames, assumptions, and
+/// `(eligible_rows, ineligible_rows, hours, instance_hours)`.
+type BillFrames = (
+    ArrowStream,
+    ArrowStream,
+    ArrowStream,
+    ArrowStream,
+    Vec<String>,
+    (usize, usize, usize, f64),
+);
+
+/// `bill_usage(costs, *, ends, term_years, catalog)`: the bill's eligible usage of the pools
+/// the catalog prices, its pools, its owned commitments (as an existing frame priced by the
+/// catalog, and in full), the assumptions made and row counts.
+#[pyfunction]
+#[pyo3(signature = (costs, *, ends = Vec::new(), term_years = None, catalog = Vec::new()))]
+pub(crate) fn bill_usage(
+    py: Python<'_>,
+    costs: &Bound<'_, PyAny>,
+    ends: Vec<(String, i64)>,
+    term_years: Option<u8>,
+    catalog: Vec<PathBuf>,
+) -> PyResult<BillFrames> {
+    let costs = frame_arg(py, costs, "billing")?;
+    let (usage, pools, existing, owned, assumptions, counts) = run(py, move || {
+        let params = billing_params(ends, term_years)?;
+        let catalog = catalog_of(&catalog)?;
+        let read = commitments::bill_usage(costs.lazy(), &params)?;
+        let owned = read.owned_frame()?;
+        let priced = read.priced(&catalog)?;
+        let (existing, owned_notes) = priced
+            .bill
+            .existing_frame(&priced.pools, &priced.instruments)?;
+        let bill = &priced.bill;
+        let mut assumptions = bill.assumptions.clone();
+        assumptions.extend(priced.notes.iter().cloned());
+        assumptions.extend(owned_notes);
+        let counts = (
+            bill.eligible_rows,
+            bill.ineligible_rows,
+            bill.hours,
+            bill.instance_hours,
+        );
+        Ok((
+            bill.usage_frame()?,
+            bill.pools_frame()?,
+            existing,
+            owned,
+            assumptions,
+            counts,
+        ))
+    })?;
+    Ok((
+        ArrowStream::new(usage),
+        ArrowStream::new(pools),
+        ArrowStream::new(existing),
+        ArrowStream::new(owned),
+        assumptions,
+        counts,
+    ))
+}
+
+/// `commitment_offers(pools, *, catalog)`: every instrument the catalog offers for the pools
+/// (`pool, provider, region, family`), as an offers frame with on-demand prices.
+#[pyfunction]
+#[pyo3(signature = (pools, *, catalog = Vec::new()))]
+pub(crate) fn commitment_offers(
+    py: Python<'_>,
+    pools: &Bound<'_, PyAny>,
+    catalog: Vec<PathBuf>,
+) -> PyResult<ArrowStream> {
+    let pools = frame_arg(py, pools, "pools")?;
+    let offers = run(py, move || {
+        let keys = pools_from_frame(&pools)?;
+        let (priced, instruments) = instruments_from_catalog(&catalog_of(&catalog)?, &keys)?;
+        offers_frame(&priced, &instruments)
+    })?;
+    Ok(ArrowStream::new(offers))
+}
+
+/// What `backtest_bill` returns: policies, monthly, notes, `(buy_hour, eval_hours)`.
+type BillBacktestFrames = (ArrowStream, ArrowStream, Vec<String>, (usize, usize));
+
+/// `backtest_bill(costs, buy_at_us, *, ...)` -> `(policies, monthly, notes, (buy_hour,
+/// eval_hours))`.
+#[pyfunction]
+#[pyo3(signature = (costs, buy_at_us, *, eval_hours = None, lookback_hours = 720, scenarios = "forecast", paths = 20, cost_of_capital = 0.05, max_samples = 100000, seed = 0, ends = Vec::new(), term_years = None, catalog = Vec::new()))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn backtest_bill(
+    py: Python<'_>,
+    costs: &Bound<'_, PyAny>,
+    buy_at_us: i64,
+    eval_hours: Option<usize>,
+    lookback_hours: usize,
+    scenarios: &str,
+    paths: usize,
+    cost_of_capital: f64,
+    max_samples: usize,
+    seed: u64,
+    ends: Vec<(String, i64)>,
+    term_years: Option<u8>,
+    catalog: Vec<PathBuf>,
+) -> PyResult<BillBacktestFrames> {
+    let costs = frame_arg(py, costs, "billing")?;
+    let scenarios = scenarios.to_string();
+    let (policies, monthly, notes, hours) = run(py, move || {
+        let how = match scenarios.as_str() {
+            "forecast" => Scenarios::Forecast { paths },
+            "bootstrap" => Scenarios::Bootstrap { paths },
+            other => {
+                return Err(Error::parameter(
+                    "scenarios",
+                    format!("'{other}' is not one of forecast, bootstrap"),
+                ))
+            }
+        };
+        if paths == 0 {
+            return Err(Error::parameter("paths", "must be >= 1"));
+        }
+        let mut params = BacktestParams::new(0, eval_hours.unwrap_or(usize::MAX));
+        params.lookback_hours = lookback_hours;
+        params.scenarios = how;
+        params.seed = seed;
+        params.optimizer = CommitmentParams::default()
+            .cost_of_capital(cost_of_capital)
+            .max_samples(max_samples)
+            .seed(seed);
+        params.optimizer.check()?;
+        let result = commitments::backtest_bill(
+            costs.lazy(),
+            &catalog_of(&catalog)?,
+            buy_at_us,
+            &billing_params(ends, term_years)?,
+            &params,
+        )?;
+        let (policies, monthly) = backtest_frames(&result.backtest)?;
+        Ok((
+            policies,
+            monthly,
+            result.notes,
+            (result.buy_hour, result.eval_hours),
+        ))
+    })?;
+    Ok((
+        ArrowStream::new(policies),
+        ArrowStream::new(monthly),
+        notes,
+        hours,
+    ))
 }

@@ -32,6 +32,8 @@ mod native {
     #[pymodule_export]
     use super::catalog::{catalog, catalog_offers};
     #[pymodule_export]
+    use super::commitments::{backtest_bill, bill_usage, commitment_offers};
+    #[pymodule_export]
     use super::commitments::{backtest_commitments, optimize_commitments};
     #[pymodule_export]
     use super::forecast::{anomalies, backtest, fan_chart, forecast, sample_paths};

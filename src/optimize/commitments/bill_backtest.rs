@@ -31,8 +31,10 @@ pub struct BillBacktest {
 }
 
 fn date(us: i64) -> String {
-    chrono::DateTime::from_timestamp_micros(us)
-        .map_or_else(|| us.to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+    chrono::DateTime::from_timestamp_micros(us).map_or_else(
+        || us.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )
 }
 
 /// Runs the backtest of the module docs, buying at `buy_at_us` (microseconds since the epoch,

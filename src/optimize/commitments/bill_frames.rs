@@ -112,8 +112,12 @@ pub fn pools_from_frame(df: &DataFrame) -> Result<Vec<PoolKey>> {
             })
             .collect()
     };
-    let (ids, providers, regions, families) =
-        (col("pool")?, col("provider")?, col("region")?, col("family")?);
+    let (ids, providers, regions, families) = (
+        col("pool")?,
+        col("provider")?,
+        col("region")?,
+        col("family")?,
+    );
     ids.into_iter()
         .zip(providers)
         .zip(regions.into_iter().zip(families))

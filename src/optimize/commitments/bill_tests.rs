@@ -4,7 +4,9 @@
 use polars::prelude::*;
 
 use super::*;
-use crate::optimize::catalog::{Architecture, Catalog, Instance, Offer, OfferKind, Payment, Provider};
+use crate::optimize::catalog::{
+    Architecture, Catalog, Instance, Offer, OfferKind, Payment, Provider,
+};
 
 const HOUR: i64 = 3_600_000_000;
 const T0: i64 = 1_767_225_600_000_000; // 2026-01-01 00:00 UTC
@@ -66,10 +68,11 @@ fn frame(rows: &[Row]) -> LazyFrame {
         "x_SavingsPlanOfferingType" => s(&|r| r.x_type),
     )
     .unwrap();
-    df.lazy().with_column(col("ChargePeriodStart").cast(DataType::Datetime(
-        TimeUnit::Microseconds,
-        Some(TimeZone::UTC),
-    )))
+    df.lazy()
+        .with_column(col("ChargePeriodStart").cast(DataType::Datetime(
+            TimeUnit::Microseconds,
+            Some(TimeZone::UTC),
+        )))
 }
 
 fn read(rows: &[Row]) -> BillUsage {
@@ -102,7 +105,12 @@ fn one_c5_4xlarge_ri_covers_two_c5_2xlarge() {
     for (cqty, cunit) in [("1", "Hours"), ("16", "Normalized Hours")] {
         let mut rows = vec![purchase.clone()];
         for _ in 0..2 {
-            let mut r = covered(usage(0, "c5.2xlarge", 8, "1"), "ri-1", "Reserved Instance", cqty);
+            let mut r = covered(
+                usage(0, "c5.2xlarge", 8, "1"),
+                "ri-1",
+                "Reserved Instance",
+                cqty,
+            );
             r.cunit = cunit;
             rows.push(r);
         }
@@ -111,7 +119,10 @@ fn one_c5_4xlarge_ri_covers_two_c5_2xlarge() {
         assert_eq!(bill.pools[0].unit(), "normalized unit-hours");
         assert_eq!(bill.values, vec![32.0]);
         let ri = &bill.owned[0];
-        assert_eq!((ri.kind.as_str(), ri.scope.as_str()), ("reserved_instance", "c5/us-east-1"));
+        assert_eq!(
+            (ri.kind.as_str(), ri.scope.as_str()),
+            ("reserved_instance", "c5/us-east-1")
+        );
         assert!((ri.quantity - 32.0).abs() < 1e-12, "{cunit}: {ri:?}");
         assert!((ri.unit_price - 0.025).abs() < 1e-12, "{ri:?}");
         // The bill's RI, priced: exactly the two instances' usage.
@@ -184,9 +195,15 @@ fn a_burstable_pool_mixing_nano_and_large_is_priced_by_normalized_units() {
     assert!((bill.values[0] * pools[0].on_demand - (4.0 * 0.0052 + 0.0832)).abs() < 1e-12);
     // The RI is priced per NU-hour: 0.6 x 0.0208; the Compute plan consumes 0.7 x 0.0208 of
     // commitment per NU-hour covered.
-    let ri = instruments.iter().find(|i| i.kind == OfferKind::ReservedStandard).unwrap();
+    let ri = instruments
+        .iter()
+        .find(|i| i.kind == OfferKind::ReservedStandard)
+        .unwrap();
     assert!((ri.hourly - 0.6 * 0.0208).abs() < 1e-12);
-    let sp = instruments.iter().find(|i| i.kind == OfferKind::SavingsPlanCompute).unwrap();
+    let sp = instruments
+        .iter()
+        .find(|i| i.kind == OfferKind::SavingsPlanCompute)
+        .unwrap();
     assert!((sp.scope[0].rate - 0.7 * 0.0208).abs() < 1e-12);
 }
 
@@ -214,7 +231,12 @@ fn sp_rows(x_type: &'static str, name: &'static str, purchase_details: &str) -> 
         x_type,
         ..Row::default()
     };
-    let mut used = covered(usage(0, "m5.xlarge", 4, "1"), "sp-1", "Savings Plan", "0.12");
+    let mut used = covered(
+        usage(0, "m5.xlarge", 4, "1"),
+        "sp-1",
+        "Savings Plan",
+        "0.12",
+    );
     used.name = name;
     used.x_type = x_type;
     vec![purchase, used, usage(0, "c5.large", 2, "1")]
@@ -226,9 +248,17 @@ fn sp_rows(x_type: &'static str, name: &'static str, purchase_details: &str) -> 
 #[test]
 fn ec2_instance_savings_plans_are_told_from_compute_ones() {
     let cases = [
-        (sp_rows("EC2InstanceSavingsPlans", "", "{}"), "savings_plan_ec2_instance", "m5/us-east-1"),
         (
-            sp_rows("", "EC2 Instance Savings Plan, 1 yr No Upfront, m5 us-east-1", "{}"),
+            sp_rows("EC2InstanceSavingsPlans", "", "{}"),
+            "savings_plan_ec2_instance",
+            "m5/us-east-1",
+        ),
+        (
+            sp_rows(
+                "",
+                "EC2 Instance Savings Plan, 1 yr No Upfront, m5 us-east-1",
+                "{}",
+            ),
             "savings_plan_ec2_instance",
             "m5/us-east-1",
         ),
@@ -241,9 +271,17 @@ fn ec2_instance_savings_plans_are_told_from_compute_ones() {
             "savings_plan_ec2_instance",
             "r5/us-west-2",
         ),
-        (sp_rows("ComputeSavingsPlans", "", "{}"), "savings_plan_compute", "all"),
         (
-            sp_rows("", "Compute Savings Plan, 3 yr No Upfront, 1.45 USD/hour", "{}"),
+            sp_rows("ComputeSavingsPlans", "", "{}"),
+            "savings_plan_compute",
+            "all",
+        ),
+        (
+            sp_rows(
+                "",
+                "Compute Savings Plan, 3 yr No Upfront, 1.45 USD/hour",
+                "{}",
+            ),
             "savings_plan_compute",
             "all",
         ),
@@ -251,7 +289,11 @@ fn ec2_instance_savings_plans_are_told_from_compute_ones() {
     for (rows, kind, scope) in cases {
         let bill = read(&rows);
         let sp = &bill.owned[0];
-        assert_eq!((sp.kind.as_str(), sp.scope.as_str()), (kind, scope), "{sp:?}");
+        assert_eq!(
+            (sp.kind.as_str(), sp.scope.as_str()),
+            (kind, scope),
+            "{sp:?}"
+        );
         assert!((sp.quantity - 0.12).abs() < 1e-12);
         assert!(
             !bill.assumptions.iter().any(|a| a.contains("is assumed")),
@@ -272,7 +314,10 @@ fn ec2_instance_savings_plans_are_told_from_compute_ones() {
     // A SageMaker plan covers no instance: left out, said.
     let bill = read(&sp_rows("SageMakerSavingsPlans", "", "{}"));
     assert!(bill.owned.is_empty());
-    assert!(bill.assumptions.iter().any(|a| a.contains("not an EC2 plan")));
+    assert!(bill
+        .assumptions
+        .iter()
+        .any(|a| a.contains("not an EC2 plan")));
 }
 
 /// An owned EC2 Instance plan nets out only its own pool: priced at the catalog's EC2 Instance
@@ -290,7 +335,10 @@ fn an_owned_ec2_instance_plan_covers_only_its_family_and_region() {
     assert_eq!(e.instrument.scope[0].pool, "m5/us-east-1");
     assert!((e.instrument.scope[0].rate - 0.65 * 0.192 / 8.0).abs() < 1e-12);
     // As frames: one existing row, the offers frame one row per instrument and pool.
-    let (frame, _) = priced.bill.existing_frame(&priced.pools, &priced.instruments).unwrap();
+    let (frame, _) = priced
+        .bill
+        .existing_frame(&priced.pools, &priced.instruments)
+        .unwrap();
     assert_eq!(frame.height(), 1);
     let offers = offers_frame(&priced.pools, &priced.instruments).unwrap();
     let rows: usize = priced.instruments.iter().map(|i| i.scope.len()).sum();
@@ -325,7 +373,10 @@ fn the_sample_bill_backtests_from_a_purchase_date() {
     assert_eq!(result.buy_hour, 31 * 24);
     let rows = &result.backtest.rows;
     let policies: Vec<&str> = rows.iter().map(|r| r.policy.as_str()).collect();
-    assert_eq!(policies, ["capcast", "cost_explorer", "hindsight", "on_demand"]);
+    assert_eq!(
+        policies,
+        ["capcast", "cost_explorer", "hindsight", "on_demand"]
+    );
     let hindsight = rows[2].realised_cost;
     for r in rows {
         assert!(r.realised_cost >= hindsight * (1.0 - 1e-6), "{r:?}");
@@ -342,5 +393,8 @@ fn the_sample_bill_backtests_from_a_purchase_date() {
     }
     eprintln!("{:?}", result.notes);
     let err = backtest_bill(costs, &catalog, T0, &BillingParams::default(), &params).unwrap_err();
-    assert!(err.to_string().contains("buy_at") && err.to_string().contains("2026-05-31"), "{err}");
+    assert!(
+        err.to_string().contains("buy_at") && err.to_string().contains("2026-05-31"),
+        "{err}"
+    );
 }

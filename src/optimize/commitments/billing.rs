@@ -336,9 +336,9 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
                 }
             }
             if cat == "Purchase" || cstatus[row].as_deref() == Some("Unused") {
-                a.term = a
-                    .term
-                    .or_else(|| s("Term").and_then(|t| t.trim_end_matches("yr").parse::<u8>().ok()));
+                a.term = a.term.or_else(|| {
+                    s("Term").and_then(|t| t.trim_end_matches("yr").parse::<u8>().ok())
+                });
                 a.hourly_commitment = a.hourly_commitment.or_else(|| f("HourlyCommitment"));
                 a.instance_count = a.instance_count.or_else(|| f("InstanceCount"));
             }
@@ -355,12 +355,15 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
                     let slot = a.hours.entry(h).or_insert((0.0, 0.0));
                     slot.0 += q;
                     slot.1 += effective[row].unwrap_or(0.0);
-                    *a.by_type.entry(row_type.clone().unwrap_or_default()).or_insert(0.0) += q;
+                    *a.by_type
+                        .entry(row_type.clone().unwrap_or_default())
+                        .or_insert(0.0) += q;
                 }
                 if cstatus[row].as_deref() == Some("Used") {
                     if let (Some(fam), Some(reg)) = (&row_family, &region[row]) {
-                        *a.used_scopes.entry((fam.clone(), reg.clone())).or_insert(0.0) +=
-                            effective[row].unwrap_or(0.0).abs();
+                        *a.used_scopes
+                            .entry((fam.clone(), reg.clone()))
+                            .or_insert(0.0) += effective[row].unwrap_or(0.0).abs();
                     }
                 }
             }
@@ -429,7 +432,10 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
         }
         values.extend(row);
     }
-    let families = types.iter().map(|(t, v)| (t.clone(), v.0.clone())).collect();
+    let families = types
+        .iter()
+        .map(|(t, v)| (t.clone(), v.0.clone()))
+        .collect();
     let owned = resolve(acc, &units, &families, params, first, &mut assumptions);
     Ok(BillUsage {
         pools,

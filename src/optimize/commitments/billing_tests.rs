@@ -111,10 +111,7 @@ fn usage_per_pool_sums_to_the_bills_instance_hours() {
     assert_eq!(bill.eligible_rows + bill.ineligible_rows, costs().height());
     assert!((bill.instance_hours - hours).abs() < 1e-6 * hours);
     let total: f64 = bill.values.iter().sum();
-    assert!(
-        (total - units).abs() < 1e-6 * units,
-        "{total} {units}"
-    );
+    assert!((total - units).abs() < 1e-6 * units, "{total} {units}");
     assert_eq!(bill.values.len(), bill.pools.len() * bill.hours);
     // Four months of hours, May to August 2026.
     assert_eq!(bill.hours, (31 + 30 + 31 + 31) * 24);

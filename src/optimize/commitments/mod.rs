@@ -59,9 +59,9 @@ mod billing_tests;
 mod focus;
 mod frames;
 mod lp;
+pub mod model;
 mod normalization;
 mod owned;
-pub mod model;
 mod plan;
 mod pricing;
 mod problem;
@@ -72,14 +72,14 @@ use std::time::Instant;
 
 pub use apply::MONTH_HOURS;
 pub use backtest::{backtest, Backtest, BacktestParams, BacktestRow, Scenarios};
+pub use bill_backtest::{backtest_bill, BillBacktest};
+pub use bill_frames::{offers_frame, pools_from_frame};
 pub use billing::{bill_usage, BillUsage, BillingParams, OwnedCommitment, PricedBill};
 pub use focus::{commitment_accounting, BillAccounting, CommitmentAccounting};
 pub use frames::{plan_frames, problem_from_frames};
+pub use normalization::{normalization_factor, size_factor, unit_of, AWS_UNIT, VCPU_UNIT};
 pub use plan::{CommitmentPlan, Month, Purchase, Summary};
 pub use pricing::{hourly_equivalent, instruments_from_catalog, PoolKey};
-pub use bill_backtest::{backtest_bill, BillBacktest};
-pub use bill_frames::{offers_frame, pools_from_frame};
-pub use normalization::{normalization_factor, size_factor, unit_of, AWS_UNIT, VCPU_UNIT};
 pub use problem::{Coverage, Existing, Instrument, Pool, Usage};
 
 use crate::error::{Error, Result};

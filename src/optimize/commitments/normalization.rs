@@ -53,9 +53,10 @@ pub fn size_factor(instance_type: &str) -> Option<f64> {
     if fixed.is_some() {
         return fixed;
     }
-    let multiple = size
-        .strip_suffix("xlarge")
-        .or_else(|| size.strip_prefix("metal-").and_then(|s| s.strip_suffix("xl")))?;
+    let multiple = size.strip_suffix("xlarge").or_else(|| {
+        size.strip_prefix("metal-")
+            .and_then(|s| s.strip_suffix("xl"))
+    })?;
     multiple
         .parse::<f64>()
         .ok()
