@@ -116,12 +116,20 @@ pub(crate) fn section(ctx: &Context, settings: &mut Vec<Setting>) -> Result<Sect
         bill.owned.len().to_string(),
         bill.owned
             .iter()
-            .map(|c| format!("{} {} {:.2}", c.kind.replace('_', " "), c.scope, c.quantity))
+            .map(|c| {
+                format!(
+                    "{} {} {:.2} {}",
+                    c.kind.replace('_', " "),
+                    c.scope,
+                    c.quantity,
+                    c.unit
+                )
+            })
             .collect::<Vec<_>>()
             .join("; "),
     ));
     section.text.push(format!(
-        "Eligible usage: {:.0} instance-hours ({} rows) of {} pools (instance family and region, in vCPU-hours); {} other rows of the bill are not compute instance usage. The next {} hours are {} forecast sample paths per pool (MSTL, daily and weekly seasons); the optimizer chooses every offer of the bundled catalog jointly by linear program on {} sampled scenario-hours and bills the plan on every hour of every path, with the owned commitments applied until they end.",
+        "Eligible usage: {:.0} instance-hours ({} rows) of {} pools (instance family and region; AWS in normalized unit-hours, the unit of RI size flexibility, Azure and GCP in vCPU-hours); {} other rows of the bill are not compute instance usage. The next {} hours are {} forecast sample paths per pool (MSTL, daily and weekly seasons); the optimizer chooses every offer of the bundled catalog jointly by linear program on {} sampled scenario-hours and bills the plan on every hour of every path, with the owned commitments applied until they end.",
         bill.instance_hours,
         bill.eligible_rows,
         bill.pools.len(),
