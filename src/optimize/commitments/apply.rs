@@ -17,10 +17,12 @@ use super::problem::Usage;
 /// Hours per reporting month (8760 / 12).
 pub const MONTH_HOURS: usize = 730;
 
-/// When a commitment covers usage: `tranches` equal parts bought every `spacing` hours, each
-/// lasting `length` hours from its purchase.
+/// When a commitment covers usage: `tranches` equal parts bought every `spacing` hours from
+/// hour `start`, each in force for `length` hours (its term) from its purchase and not before.
+/// A purchase now starts at 0; a planned renewal at the hour its predecessor ends.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Activity {
+    pub start: usize,
     pub tranches: usize,
     pub spacing: usize,
     pub length: usize,
@@ -31,19 +33,24 @@ impl Activity {
     pub fn at(&self, hour: usize) -> f64 {
         let active = (0..self.tranches)
             .filter(|k| {
-                let start = k * self.spacing;
+                let start = self.start + k * self.spacing;
                 hour >= start && hour < start + self.length
             })
             .count();
         active as f64 / self.tranches as f64
     }
 
+    /// The first hour no tranche is in force any more.
+    pub fn end(&self) -> usize {
+        self.start + (self.tranches - 1) * self.spacing + self.length
+    }
+
     /// The sum of [`Activity::at`] over hours `0..hours`.
     pub fn total(&self, hours: usize) -> f64 {
         (0..self.tranches)
             .map(|k| {
-                let start = (k * self.spacing).min(hours);
-                let end = (k * self.spacing + self.length).min(hours);
+                let start = (self.start + k * self.spacing).min(hours);
+                let end = (self.start + k * self.spacing + self.length).min(hours);
                 (end - start) as f64
             })
             .sum::<f64>()

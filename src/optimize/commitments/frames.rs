@@ -14,7 +14,9 @@
 //!   first `ds`; 0 = expired) or `end` (a date/time).
 //!
 //! Outputs: `purchases`, `summary` (one row) and `monthly` frames named like the fields of
-//! [`CommitmentPlan`].
+//! [`CommitmentPlan`]. `purchases` has `timing` (`now` or `planned`), `start_hour` and
+//! `start_month` columns; `summary` has `planned_upfront` and `assumptions` (a list of
+//! strings).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -332,6 +334,9 @@ pub fn plan_frames(plan: &CommitmentPlan) -> Result<(DataFrame, DataFrame, DataF
         "term_years" => p.iter().map(|x| i64::from(x.term_years)).collect::<Vec<_>>(),
         "payment" => p.iter().map(|x| x.payment.clone()).collect::<Vec<_>>(),
         "scope" => p.iter().map(|x| x.scope.clone()).collect::<Vec<_>>(),
+        "timing" => p.iter().map(|x| x.timing.clone()).collect::<Vec<_>>(),
+        "start_hour" => p.iter().map(|x| x.start_hour as i64).collect::<Vec<_>>(),
+        "start_month" => p.iter().map(|x| x.start_month as i64).collect::<Vec<_>>(),
         "quantity" => p.iter().map(|x| x.quantity).collect::<Vec<_>>(),
         "hourly_commitment" => p.iter().map(|x| x.hourly_commitment).collect::<Vec<_>>(),
         "upfront" => p.iter().map(|x| x.upfront).collect::<Vec<_>>(),
@@ -357,9 +362,15 @@ pub fn plan_frames(plan: &CommitmentPlan) -> Result<(DataFrame, DataFrame, DataF
         "esr_p10" => [s.esr_p10],
         "esr_p90" => [s.esr_p90],
         "upfront" => [s.upfront],
+        "planned_upfront" => [s.planned_upfront],
         "objective" => [s.objective],
         "solve_seconds" => [s.solve_seconds],
     )?;
+    let assumptions = Series::new("assumptions".into(), s.assumptions.clone())
+        .implode()?
+        .into_series();
+    let mut summary = summary;
+    summary.with_column(assumptions.into_column())?;
     let m = &plan.monthly;
     let monthly = df!(
         "month" => m.iter().map(|x| x.month as i64).collect::<Vec<_>>(),

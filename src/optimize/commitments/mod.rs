@@ -14,7 +14,7 @@
 //! | parameter | default | meaning |
 //! |---|---|---|
 //! | `cost_of_capital` | 0.05 | annual rate turning upfront payments into equivalent hourly payments over the term (annuity) |
-//! | `max_upfront` | none | budget for all upfront payments |
+//! | `max_upfront` | none | budget for the upfront payments of what is bought now (planned renewals pay theirs later) |
 //! | `min_coverage`, `max_coverage` | none | bounds on expected coverage (share of eligible on-demand value covered, owned commitments included) |
 //! | `risk` | [`Risk::Mean`] | minimise the expected cost, or the CVaR of the scenario cost at `alpha` |
 //! | `ladder` | 1 | split each purchase into this many equal tranches ... |
@@ -22,8 +22,26 @@
 //! | `max_samples` | 100 000 | scenario-hours in the program before sampling hours |
 //! | `seed` | 0 | the hour sample |
 //!
-//! Costs over the horizon are the usage's hours times hourly rates: a 3-year commitment judged
-//! on a 1-year horizon assumes the following years look like the horizon.
+//! Horizon ([`horizon`]): a commitment is in force only during its term from its purchase (each
+//! ladder tranche from its own start) and pays its fees over the term whatever the usage does
+//! then, so on scenarios covering three years a 3-year reservation bought on a declining
+//! forecast pays for its idle years. Instruments whose term ends inside the horizon may be
+//! renewed at each later term boundary (1-year ones every year): the program chooses those
+//! renewals too, free of the quantity bought now, and the plan lists them as `planned`. When
+//! the scenarios are shorter than a term (or a tranche runs past them), only the hours inside
+//! the horizon count and later years are assumed to look like the horizon; the plan's
+//! [`Summary::assumptions`] says so.
+//!
+//! | module | idea |
+//! |---|---|
+//! | [`problem`] | inputs: pools, usage scenarios, instruments, owned commitments |
+//! | [`horizon`] | decisions (now, planned renewals), terms against the horizon, assumptions |
+//! | [`model`], [`lp`] | the linear program and its Clarabel solve |
+//! | [`apply`] | billing a portfolio on every hour of every scenario |
+//! | [`report`], [`plan`] | the plan: purchases, totals, months |
+//! | [`frames`] | polars frames in and out |
+//! | [`pricing`], [`billing`], [`owned`], [`normalization`], [`bill_frames`], [`focus`] | offers from the catalog, usage and owned commitments from bills, FOCUS accounting |
+//! | [`backtest`], [`bill_backtest`] | buying policies replayed on a history |
 //!
 //! ```
 //! use capcast::optimize::catalog::{OfferKind, Payment};
@@ -58,6 +76,9 @@ mod billing;
 mod billing_tests;
 mod focus;
 mod frames;
+mod horizon;
+#[cfg(test)]
+mod horizon_tests;
 mod lp;
 pub mod model;
 mod normalization;
@@ -65,6 +86,7 @@ mod owned;
 mod plan;
 mod pricing;
 mod problem;
+mod report;
 #[cfg(test)]
 mod tests;
 
@@ -78,13 +100,12 @@ pub use billing::{bill_usage, BillUsage, BillingParams, OwnedCommitment, PricedB
 pub use focus::{commitment_accounting, BillAccounting, CommitmentAccounting};
 pub use frames::{plan_frames, problem_from_frames};
 pub use normalization::{normalization_factor, size_factor, unit_of, AWS_UNIT, VCPU_UNIT};
-pub use plan::{CommitmentPlan, Month, Purchase, Summary};
+pub use plan::{CommitmentPlan, Month, Purchase, Renewal, Summary};
 pub use pricing::{hourly_equivalent, instruments_from_catalog, PoolKey};
 pub use problem::{Coverage, Existing, Instrument, Pool, Usage};
 
 use crate::error::{Error, Result};
-use apply::{evaluate, Activity, Slot};
-use plan::{active_hours_per_month, break_even, months, quantile};
+use apply::{Activity, Slot};
 
 /// What the optimizer minimises.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -253,31 +274,32 @@ impl CommitmentParams {
         let started = Instant::now();
         let prepared = self.prepare(problem)?;
         let usage = &problem.usage;
-        let new = problem.instruments.len();
+        let decisions = prepared.decisions.len();
         let any_usage = (0..usage.pools().len())
             .any(|p| (0..usage.scenarios()).any(|s| usage.series(p, s).iter().any(|&v| v > 0.0)));
         let sample = model::sample_hours(usage, self.max_samples, self.seed);
-        let optimum = if new == 0 || !any_usage || usage.hours() == 0 || usage.scenarios() == 0 {
-            model::Optimum {
-                quantities: vec![0.0; new],
-                objective: 0.0,
-            }
-        } else {
-            model::solve(
-                &model::Model {
-                    usage,
-                    slots: &prepared.slots,
-                    new,
-                    unit_cost: &prepared.unit_cost,
-                    unit_upfront: &prepared.unit_upfront,
-                    max_upfront: self.max_upfront,
-                    min_coverage: self.min_coverage,
-                    max_coverage: self.max_coverage,
-                    risk: self.risk,
-                },
-                &sample,
-            )?
-        };
+        let optimum =
+            if decisions == 0 || !any_usage || usage.hours() == 0 || usage.scenarios() == 0 {
+                model::Optimum {
+                    quantities: vec![0.0; decisions],
+                    objective: 0.0,
+                }
+            } else {
+                model::solve(
+                    &model::Model {
+                        usage,
+                        slots: &prepared.slots,
+                        new: decisions,
+                        unit_cost: &prepared.unit_cost,
+                        unit_upfront: &prepared.unit_upfront,
+                        max_upfront: self.max_upfront,
+                        min_coverage: self.min_coverage,
+                        max_coverage: self.max_coverage,
+                        risk: self.risk,
+                    },
+                    &sample,
+                )?
+            };
         // Quantities below a relative tolerance of the largest are solver noise.
         let largest = optimum.quantities.iter().fold(0.0f64, |a, &b| a.max(b));
         let quantities: Vec<f64> = optimum
@@ -292,18 +314,33 @@ impl CommitmentParams {
         Ok(plan)
     }
 
-    /// What buying `quantities` (one per instrument, in order) costs on `problem`'s usage: the
-    /// same report as [`CommitmentParams::solve`] for a portfolio chosen elsewhere (a backtest's
-    /// policies, a user's own plan). `objective` is NaN.
+    /// What buying `quantities` now (one per instrument, in order) costs on `problem`'s usage,
+    /// with no renewal planned: the same report as [`CommitmentParams::solve`] for a portfolio
+    /// chosen elsewhere (a backtest's policies, a user's own plan). `objective` is NaN.
     ///
     /// # Errors
     /// As [`CommitmentParams::solve`], and when `quantities` has the wrong length or a
     /// negative value.
     pub fn evaluate(&self, problem: &Problem, quantities: &[f64]) -> Result<CommitmentPlan> {
+        self.evaluate_with_renewals(problem, quantities, &[])
+    }
+
+    /// As [`CommitmentParams::evaluate`], with planned renewals: `renewals` holds the quantity
+    /// of every renewal [`CommitmentPlan::renewals`] lists for this problem and these
+    /// parameters, in that order (empty: none).
+    ///
+    /// # Errors
+    /// As [`CommitmentParams::evaluate`], and when `renewals` is neither empty nor one finite
+    /// quantity >= 0 per renewal.
+    pub fn evaluate_with_renewals(
+        &self,
+        problem: &Problem,
+        quantities: &[f64],
+        renewals: &[f64],
+    ) -> Result<CommitmentPlan> {
         self.check()?;
-        if quantities.len() != problem.instruments.len()
-            || quantities.iter().any(|q| !(q.is_finite() && *q >= 0.0))
-        {
+        let bad = |v: &[f64]| v.iter().any(|q| !(q.is_finite() && *q >= 0.0));
+        if quantities.len() != problem.instruments.len() || bad(quantities) {
             return Err(Error::parameter(
                 "quantities",
                 format!(
@@ -314,25 +351,42 @@ impl CommitmentParams {
             ));
         }
         let prepared = self.prepare(problem)?;
-        let mut plan = self.report(problem, prepared, quantities);
+        let planned = prepared.decisions.len() - quantities.len();
+        if !(renewals.is_empty() || renewals.len() == planned) || bad(renewals) {
+            return Err(Error::parameter(
+                "renewals",
+                format!("expected none or {planned} finite quantities >= 0, got {renewals:?}"),
+            ));
+        }
+        let mut all = quantities.to_vec();
+        all.extend(renewals);
+        all.resize(prepared.decisions.len(), 0.0);
+        let mut plan = self.report(problem, prepared, &all);
         plan.summary.objective = f64::NAN;
         Ok(plan)
     }
 
-    /// Resolves instruments and owned commitments into slots with their unit costs.
+    /// Resolves the decisions (instruments now, planned renewals) and the owned commitments
+    /// into slots with their unit costs.
     fn prepare(&self, problem: &Problem) -> Result<Prepared> {
         let usage = &problem.usage;
         let hours = usage.hours();
+        let mut scopes = Vec::with_capacity(problem.instruments.len());
+        for instrument in &problem.instruments {
+            scopes.push(problem::resolve(instrument, usage, "offers")?.scope);
+        }
+        let decisions = horizon::decisions(&problem.instruments, hours);
         let mut slots = Vec::new();
         let mut unit_cost = Vec::new();
         let mut unit_upfront = Vec::new();
-        for instrument in &problem.instruments {
-            let resolved = problem::resolve(instrument, usage, "offers")?;
+        for decision in &decisions {
+            let instrument = &problem.instruments[decision.instrument];
             slots.push(Slot {
-                scope: resolved.scope,
+                scope: scopes[decision.instrument].clone(),
                 quantity: 0.0,
-                activity: model::purchase_activity(
-                    instrument.term_hours(),
+                activity: horizon::activity(
+                    decision,
+                    instrument,
                     self.ladder,
                     self.ladder_spacing_hours,
                 ),
@@ -345,7 +399,12 @@ impl CommitmentParams {
                         self.cost_of_capital,
                     ),
             );
-            unit_upfront.push(instrument.upfront);
+            // The upfront budget is for what is bought now.
+            unit_upfront.push(if decision.planned() {
+                0.0
+            } else {
+                instrument.upfront
+            });
         }
         let mut owned_cost = 0.0;
         for owned in &problem.existing {
@@ -360,6 +419,7 @@ impl CommitmentParams {
                 ));
             }
             let activity = Activity {
+                start: 0,
                 tranches: 1,
                 spacing: 1,
                 length: owned.end_hour,
@@ -372,151 +432,25 @@ impl CommitmentParams {
             });
         }
         Ok(Prepared {
+            decisions,
             slots,
             unit_cost,
             unit_upfront,
             owned_cost,
         })
     }
-
-    /// Evaluates `quantities` on every hour and builds the plan.
-    fn report(&self, problem: &Problem, prepared: Prepared, quantities: &[f64]) -> CommitmentPlan {
-        let usage = &problem.usage;
-        let hours = usage.hours();
-        let new = problem.instruments.len();
-        let Prepared {
-            mut slots,
-            unit_cost,
-            owned_cost,
-            ..
-        } = prepared;
-        for (slot, &q) in slots.iter_mut().zip(quantities) {
-            slot.quantity = q;
-        }
-        let after = evaluate(usage, &slots);
-        let owned_only: Vec<Slot> = slots[new..].to_vec();
-        let before = evaluate(usage, &owned_only);
-        let new_cost: f64 = (0..new)
-            .map(|i| quantities[i] * unit_cost[i] * slots[i].activity.total(hours))
-            .sum();
-        let costs: Vec<f64> = after
-            .uncovered
-            .iter()
-            .map(|u| u + new_cost + owned_cost)
-            .collect();
-        let savings: Vec<f64> = after
-            .on_demand
-            .iter()
-            .zip(&costs)
-            .map(|(od, c)| od - c)
-            .collect();
-        let esr: Vec<f64> = after
-            .on_demand
-            .iter()
-            .zip(&savings)
-            .map(|(od, s)| if *od > 0.0 { s / od } else { 0.0 })
-            .collect();
-        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-        let mut fees = vec![0.0; after.months.len()];
-        for (i, slot) in slots.iter().enumerate() {
-            let per_unit = if i < new {
-                unit_cost[i]
-            } else {
-                problem.existing[i - new].instrument.hourly
-            };
-            let activity = slot.activity;
-            for (fee, hours) in fees
-                .iter_mut()
-                .zip(active_hours_per_month(|h| activity.at(h), hours))
-            {
-                *fee += slot.quantity * per_unit * hours;
-            }
-        }
-        let on_demand_cost = mean(&after.on_demand);
-        let expected_cost = mean(&costs);
-        let purchases = (0..new)
-            .filter(|&i| quantities[i] > 0.0)
-            .map(|i| {
-                let instrument = &problem.instruments[i];
-                let q = quantities[i];
-                let activity = slots[i].activity;
-                let active = active_hours_per_month(|h| activity.at(h), hours);
-                let available: f64 = active.iter().sum::<f64>() * q;
-                let (value, used) = after.slots[i]
-                    .iter()
-                    .fold((0.0, 0.0), |acc, m| (acc.0 + m.0, acc.1 + m.1));
-                Purchase {
-                    instrument: instrument.name.clone(),
-                    kind: serde_name(&instrument.kind),
-                    term_years: instrument.term_years,
-                    payment: serde_name(&instrument.payment),
-                    scope: instrument.scope_label(usage.pools().len()),
-                    quantity: q,
-                    hourly_commitment: q
-                        * (instrument.hourly + instrument.upfront / instrument.term_hours() as f64),
-                    upfront: q * instrument.upfront,
-                    tranches: self.ladder,
-                    utilization: if available > 0.0 {
-                        used / available
-                    } else {
-                        0.0
-                    },
-                    savings: value - q * unit_cost[i] * activity.total(hours),
-                    break_even_month: break_even(
-                        &after.slots[i],
-                        q * instrument.upfront,
-                        q * instrument.hourly,
-                        &active,
-                    ),
-                }
-            })
-            .collect();
-        let summary = Summary {
-            hours,
-            scenarios: usage.scenarios(),
-            sampled_hours: 0,
-            on_demand_cost,
-            cost_without_purchase: mean(&before.uncovered) + owned_cost,
-            expected_cost,
-            cost_p10: quantile(&costs, 0.1),
-            cost_p90: quantile(&costs, 0.9),
-            savings: on_demand_cost - expected_cost,
-            savings_p10: quantile(&savings, 0.1),
-            savings_p90: quantile(&savings, 0.9),
-            esr: if on_demand_cost > 0.0 {
-                (on_demand_cost - expected_cost) / on_demand_cost
-            } else {
-                0.0
-            },
-            esr_p10: quantile(&esr, 0.1),
-            esr_p90: quantile(&esr, 0.9),
-            upfront: (0..new)
-                .map(|i| quantities[i] * problem.instruments[i].upfront)
-                .sum(),
-            objective: f64::NAN,
-            solve_seconds: 0.0,
-        };
-        CommitmentPlan {
-            purchases,
-            summary,
-            monthly: months(&before, &after, &fees),
-            quantities: quantities.to_vec(),
-        }
-    }
 }
 
-/// Instruments and owned commitments resolved for one problem.
+/// Decisions and owned commitments resolved for one problem.
 struct Prepared {
+    /// Instruments now, then planned renewals.
+    decisions: Vec<horizon::Decision>,
+    /// One per decision, then one per owned commitment.
     slots: Vec<Slot>,
+    /// Per decision: hourly cost per unit, upfront annuitised.
     unit_cost: Vec<f64>,
+    /// Per decision: upfront per unit counted against the budget (0 for renewals).
     unit_upfront: Vec<f64>,
+    /// Fees of the owned commitments over the horizon.
     owned_cost: f64,
-}
-
-/// The serde (snake_case) name of a catalog enum value.
-fn serde_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }

@@ -1,6 +1,7 @@
 //! The portfolio as one linear program over sampled scenario-hours.
 //!
-//! Variables: `x_i >= 0`, the commitment units of each instrument bought now; per sampled
+//! Variables: `x_i >= 0`, the commitment units of each decision: an instrument bought now, or a
+//! planned renewal of one starting at a later term boundary ([`super::horizon`]); per sampled
 //! scenario-hour `k` and pool `p` with usage, `r_pk >= 0`, the units left on demand; per
 //! Savings Plan whose scope has several pools (new or owned), `y_jpk >= 0`, the units it covers
 //! in pool `p` (so the program chooses the optimal allocation of every Savings Plan).
@@ -11,15 +12,16 @@
 //!      sum_p rate_jp y_jpk <= a_j(t_k) x_j              (each multi-pool instrument, each k)
 //! ```
 //! where `c_i` is the instrument's hourly cost with the upfront turned into an equivalent
-//! hourly payment at the cost of capital, `a_i(t)` the share in force at hour `t` (ladders,
-//! owned commitments' end), `A_i` its sum over the horizon and `w` the hours each sample stands
+//! hourly payment at the cost of capital, `a_i(t)` the share in force at hour `t` (the term
+//! from the decision's start, ladders, owned commitments' end), `A_i` its sum over the horizon
+//! (a commitment pays its fees over its term whatever the usage) and `w` the hours each sample stands
 //! for. Options add rows: the upfront budget, coverage bounds, and for CVaR the
 //! Rockafellar-Uryasev rows `v_s >= C_s - eta` with objective `eta + sum_s v_s / ((1-alpha) S)`.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::apply::{Activity, Slot};
+use super::apply::Slot;
 use super::lp::Lp;
 use super::problem::Usage;
 use super::Risk;
@@ -61,12 +63,14 @@ pub(crate) fn sample_hours(usage: &Usage, max_samples: usize, seed: u64) -> Samp
 /// Everything the program needs besides the usage.
 pub(crate) struct Model<'a> {
     pub usage: &'a Usage,
-    /// New instruments first (`new` of them, quantities free), then owned ones (fixed).
+    /// Decisions first (`new` of them, quantities free: instruments now, then planned
+    /// renewals), then owned commitments (fixed).
     pub slots: &'a [Slot],
     pub new: usize,
-    /// Hourly cost per commitment unit (upfront annuitised) of each new instrument.
+    /// Hourly cost per commitment unit (upfront annuitised) of each decision.
     pub unit_cost: &'a [f64],
-    /// Upfront per commitment unit of each new instrument (all tranches).
+    /// Upfront per commitment unit of each decision counted against the budget (all
+    /// tranches; 0 for planned renewals).
     pub unit_upfront: &'a [f64],
     pub max_upfront: Option<f64>,
     pub min_coverage: Option<f64>,
@@ -214,13 +218,4 @@ pub(crate) fn solve(model: &Model<'_>, sample: &Sample) -> Result<Optimum> {
         quantities: x.iter().map(|&i| solution.x[i].max(0.0)).collect(),
         objective: solution.objective,
     })
-}
-
-/// The activity of a purchase split into `tranches` bought every `spacing` hours.
-pub(crate) fn purchase_activity(term_hours: usize, tranches: usize, spacing: usize) -> Activity {
-    Activity {
-        tranches,
-        spacing,
-        length: term_hours,
-    }
 }

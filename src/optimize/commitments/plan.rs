@@ -1,5 +1,6 @@
-//! The optimizer's answer: what to buy, what it is expected to cost and save, and how coverage
-//! and utilization develop month by month.
+//! The optimizer's answer: what to buy now (and which renewals it plans), what it is expected
+//! to cost and save, how coverage and utilization develop month by month, and what it assumes
+//! about years the scenarios do not cover.
 
 use super::apply::{Evaluation, MONTH_HOURS};
 
@@ -16,6 +17,13 @@ pub struct Purchase {
     pub payment: String,
     /// The pool it covers, `all`, or the pools joined by `,`.
     pub scope: String,
+    /// `now` (buy now) or `planned` (a renewal the plan counts on at `start_hour`; decide it
+    /// again then).
+    pub timing: String,
+    /// The hour (from the start of the usage) its first tranche starts: 0 for `now`.
+    pub start_hour: usize,
+    /// The 1-based month (730 hours) it starts in.
+    pub start_month: usize,
     /// Commitment units to buy (units of the pool for a reservation, dollars per hour of
     /// commitment for a Savings Plan), all tranches together.
     pub quantity: f64,
@@ -66,13 +74,19 @@ pub struct Summary {
     pub esr_p10: f64,
     /// 90th percentile of the ESR across scenarios.
     pub esr_p90: f64,
-    /// Upfront payments of the purchases.
+    /// Upfront payments of the purchases bought now.
     pub upfront: f64,
+    /// Upfront payments of the planned renewals (paid when each starts).
+    pub planned_upfront: f64,
     /// The linear program's optimal objective (on the sample; purchases plus on-demand usage,
     /// owned commitments excluded; the CVaR when risk is CVaR).
     pub objective: f64,
     /// Seconds spent building and solving the program.
     pub solve_seconds: f64,
+    /// What the plan assumes about the horizon, in words: terms longer than the scenarios
+    /// (judged on the horizon, later years assumed like it), tranches running past it,
+    /// planned renewals. Empty when the scenarios cover every term.
+    pub assumptions: Vec<String>,
 }
 
 /// One month of the horizon (730 hours; the last may be shorter).
@@ -104,8 +118,23 @@ pub struct CommitmentPlan {
     pub summary: Summary,
     /// Coverage and utilization per month.
     pub monthly: Vec<Month>,
-    /// The optimal quantity of every instrument offered, in the order given (zeros included).
+    /// The optimal quantity of every instrument offered bought now, in the order given (zeros
+    /// included).
     pub quantities: Vec<f64>,
+    /// Every renewal the program could plan (instruments whose term ends inside the horizon,
+    /// at each later term boundary), zeros included.
+    pub renewals: Vec<Renewal>,
+}
+
+/// A planned renewal of an instrument: more of it bought when a term ends inside the horizon.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Renewal {
+    /// Index of the instrument in [`super::Problem::instruments`].
+    pub instrument: usize,
+    /// The hour (from the start of the usage) it starts.
+    pub start_hour: usize,
+    /// Commitment units planned (0 when not worth it).
+    pub quantity: f64,
 }
 
 /// The `q`-quantile (0..=1) of `values` by linear interpolation (NaN when empty).

@@ -3,6 +3,7 @@
 
 use proptest::prelude::*;
 
+use super::apply::evaluate;
 use super::*;
 use crate::optimize::catalog::{OfferKind, Payment};
 
@@ -115,6 +116,7 @@ fn savings_plan_covers_the_highest_discount_first() {
         scope: resolved.scope,
         quantity: 5.0,
         activity: Activity {
+            start: 0,
             tranches: 1,
             spacing: 1,
             length: 10,
