@@ -1,8 +1,11 @@
 //! The commitments section: eligible usage per instance family and region and the commitments
 //! already owned, read from the bill ([`crate::optimize::commitments::bill_usage`]); usage
-//! forecast over the next year as sample paths; the portfolio optimizer on the bundled
-//! catalog's offers with the owned commitments netted out until they end. Shows the purchase
-//! list, expected cost, savings and ESR with P10/P90, and coverage before and after per month.
+//! forecast as sample paths over the longest term offered (three years when 3-year offers are
+//! considered, so a 3-year purchase pays for every year of its term and 1-year offers compete
+//! with planned renewals); the portfolio optimizer on the bundled catalog's offers with the
+//! owned commitments netted out until they end. Shows the purchase list (bought now and
+//! planned renewals), expected cost, savings and ESR with P10/P90, coverage before and after
+//! per month, and the optimizer's assumptions.
 
 use chrono::DateTime;
 use polars::prelude::*;
@@ -18,8 +21,9 @@ use crate::plan::report::model::{Figure, ReportChart, ReportTable, Section, Sett
 
 const ID: &str = "commitments";
 const TITLE: &str = "Commitments";
-/// Hours of the planning horizon (one year, the shortest term).
-const HORIZON: usize = 8760;
+/// Hours of the longest planning horizon (three years, the longest term offered); the
+/// horizon is the longest term among the offers, up to this.
+const MAX_HORIZON: usize = 3 * 8760;
 /// Forecast sample paths per pool.
 const PATHS: usize = 10;
 /// Scenario-hours in the linear program (sampled beyond; the plan is billed on every hour).
@@ -60,7 +64,13 @@ pub(crate) fn section(ctx: &Context, settings: &mut Vec<Setting>) -> Result<Sect
         Ok(v) => v,
         Err(why) => return Ok(Section::unavailable(ID, TITLE, why.to_string())),
     };
-    let usage = bill.scenarios(pools, HORIZON, PATHS, 0)?;
+    let horizon = instruments
+        .iter()
+        .map(|i| i.term_hours())
+        .max()
+        .unwrap_or(8760)
+        .min(MAX_HORIZON);
+    let usage = bill.scenarios(pools, horizon, PATHS, 0)?;
     let start = bill.end_us();
     let (existing, owned_notes) = bill.existing(&instruments, start);
     notes.extend(owned_notes);
@@ -106,10 +116,19 @@ pub(crate) fn section(ctx: &Context, settings: &mut Vec<Setting>) -> Result<Sect
             money(s.cost_without_purchase - s.expected_cost, cur, 0)
         ),
     ));
+    let planned = plan
+        .purchases
+        .iter()
+        .filter(|p| p.timing == "planned")
+        .count();
     section.figures.push(Figure::new(
-        "Commitments to buy",
-        plan.purchases.len().to_string(),
-        format!("{} upfront", money(s.upfront, cur, 0)),
+        "Commitments to buy now",
+        (plan.purchases.len() - planned).to_string(),
+        format!(
+            "{} upfront; {planned} renewals planned later ({} upfront then)",
+            money(s.upfront, cur, 0),
+            money(s.planned_upfront, cur, 0)
+        ),
     ));
     section.figures.push(Figure::new(
         "Commitments owned",
@@ -138,18 +157,18 @@ pub(crate) fn section(ctx: &Context, settings: &mut Vec<Setting>) -> Result<Sect
         s.scenarios,
         s.sampled_hours
     ));
-    for note in bill.assumptions.iter().chain(&notes) {
+    for note in bill.assumptions.iter().chain(&notes).chain(&s.assumptions) {
         section.text.push(format!("Assumption: {note}."));
     }
     settings.push(Setting::new(
         "Commitments",
-        format!("horizon {HORIZON} hours, {PATHS} forecast paths per pool, at most {MAX_SAMPLES} scenario-hours in the program, cost of capital 5 %, expected cost minimised; bundled catalog offers"),
+        format!("horizon {horizon} hours (the longest term offered, at most {MAX_HORIZON}), {PATHS} forecast paths per pool, at most {MAX_SAMPLES} scenario-hours in the program, cost of capital 5 %, expected cost minimised; bundled catalog offers"),
         "defaults of the report",
     ));
     chart(&mut section, &plan, start)?;
     section.tables.push(ReportTable::new(
         "commitment_purchases",
-        "Commitments to buy",
+        "Commitments to buy now and renewals planned",
         purchases(&plan)?,
     ));
     section.tables.push(ReportTable::new(
@@ -177,16 +196,41 @@ fn month_label(start: i64, month: usize) -> String {
 }
 
 fn chart(section: &mut Section, plan: &CommitmentPlan, start: i64) -> Result<()> {
+    // Months beyond a year are shown by quarter (coverage weighted by eligible value).
+    let group = if plan.monthly.len() > 12 { 3 } else { 1 };
     let mut bars = Vec::new();
-    for m in &plan.monthly {
-        let label = month_label(start, m.month);
-        bars.push((format!("{label} before"), 100.0 * m.coverage_before));
-        bars.push((format!("{label} after"), 100.0 * m.coverage_after));
+    for chunk in plan.monthly.chunks(group) {
+        let first = chunk[0].month;
+        let label = if chunk.len() == 1 {
+            month_label(start, first)
+        } else {
+            month_label(start, first).replacen(
+                &format!("month {first}"),
+                &format!("months {first}-{}", first + chunk.len() - 1),
+                1,
+            )
+        };
+        let eligible: f64 = chunk.iter().map(|m| m.eligible_on_demand).sum();
+        let share = |f: fn(&crate::optimize::commitments::Month) -> f64| {
+            if eligible > 0.0 {
+                100.0
+                    * chunk
+                        .iter()
+                        .map(|m| f(m) * m.eligible_on_demand)
+                        .sum::<f64>()
+                    / eligible
+            } else {
+                0.0
+            }
+        };
+        bars.push((format!("{label} before"), share(|m| m.coverage_before)));
+        bars.push((format!("{label} after"), share(|m| m.coverage_after)));
     }
     if bars.is_empty() {
         return Ok(());
     }
-    let title = "Commitment coverage before and after the purchase".to_string();
+    let title =
+        "Commitment coverage before and after the purchase (and planned renewals)".to_string();
     section.charts.push(ReportChart::new(
         "commitment_coverage",
         title.clone(),
@@ -208,6 +252,8 @@ fn purchases(plan: &CommitmentPlan) -> Result<DataFrame> {
     Ok(df!(
         "instrument" => p.iter().map(|x| x.instrument.clone()).collect::<Vec<_>>(),
         "scope" => p.iter().map(|x| x.scope.clone()).collect::<Vec<_>>(),
+        "timing" => p.iter().map(|x| x.timing.clone()).collect::<Vec<_>>(),
+        "start_month" => p.iter().map(|x| x.start_month as u32).collect::<Vec<_>>(),
         "term_years" => p.iter().map(|x| u32::from(x.term_years)).collect::<Vec<_>>(),
         "payment" => p.iter().map(|x| x.payment.clone()).collect::<Vec<_>>(),
         "quantity" => p.iter().map(|x| x.quantity).collect::<Vec<_>>(),
@@ -238,6 +284,7 @@ fn summary(plan: &CommitmentPlan) -> Result<DataFrame> {
         ),
         ("esr", s.esr, Some(s.esr_p10), Some(s.esr_p90)),
         ("upfront", s.upfront, None, None),
+        ("planned_upfront", s.planned_upfront, None, None),
     ];
     Ok(df!(
         "measure" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
