@@ -35,6 +35,7 @@ from capcast._commitments import (
     bill_usage,
     commitment_offers,
     optimize_commitments,
+    commitment_horizon,
 )
 from capcast._forecast import (
     BacktestResult,
@@ -143,6 +144,7 @@ __all__ = [
     "forecast",
     "generate_sample",
     "optimize_commitments",
+    "commitment_horizon",
     "plan",
     "read_billing",
     "read_utilization",

@@ -26,6 +26,18 @@ size flexibility: ``large`` = 4, ``xlarge`` = 8, ...), Azure and GCP pools in vC
 >>> bill = capcast.bill_usage(capcast.read_billing("focus.csv.gz"))      # doctest: +SKIP
 >>> offers = capcast.commitment_offers(bill.pools)                        # doctest: +SKIP
 >>> capcast.optimize_commitments(bill.usage, offers, bill.existing)       # doctest: +SKIP
+
+Horizon: a commitment is in force only during its term and pays its fees over the term
+whatever the usage does, so give scenarios as long as the longest term offered
+(:func:`commitment_horizon`: 26,280 hours when 3-year offers are considered). Offers whose term
+ends inside the scenarios may then be renewed at each later term boundary: the plan lists those
+renewals as ``planned`` purchases. On shorter scenarios the years beyond are assumed to look
+like the scenarios, and :attr:`CommitmentPlan.assumptions` says so.
+
+>>> h = capcast.commitment_horizon(offers)                       # doctest: +SKIP
+>>> usage = capcast.sample_paths(history, horizon=h, n_paths=10)  # doctest: +SKIP
+>>> plan = capcast.optimize_commitments(usage, offers)           # doctest: +SKIP
+>>> plan.purchases                                               # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -41,6 +53,7 @@ import polars as pl
 from capcast import _native
 from capcast._frames import as_arrow_stream as _as_arrow_stream
 from capcast._frames import to_polars as _to_polars
+from capcast.exceptions import DataError
 
 __all__ = [
     "BillUsage",
@@ -49,6 +62,7 @@ __all__ = [
     "backtest_bill",
     "backtest_commitments",
     "bill_usage",
+    "commitment_horizon",
     "commitment_offers",
     "optimize_commitments",
 ]
@@ -62,20 +76,35 @@ class CommitmentPlan:
     """The result of :func:`optimize_commitments`.
 
     Attributes:
-        purchases: ``instrument, kind, term_years, payment, scope, quantity,
-            hourly_commitment, upfront, tranches, utilization, savings, break_even_month``.
+        purchases: ``instrument, kind, term_years, payment, scope, timing, start_hour,
+            start_month, quantity, hourly_commitment, upfront, tranches, utilization, savings,
+            break_even_month``; ``timing`` is ``now`` (buy now) or ``planned`` (a renewal the
+            plan counts on from ``start_hour``; decide it again then).
         summary: one row: ``hours, scenarios, sampled_hours, on_demand_cost,
             cost_without_purchase, expected_cost, cost_p10, cost_p90, savings, savings_p10,
-            savings_p90, esr, esr_p10, esr_p90, upfront, objective, solve_seconds``.
+            savings_p90, esr, esr_p10, esr_p90, upfront, planned_upfront, objective,
+            solve_seconds, assumptions`` (``upfront`` is paid now, ``planned_upfront`` when the
+            renewals start; ``assumptions`` a list of strings).
         monthly: ``month, eligible_on_demand, coverage_before, coverage_after,
             utilization_before, utilization_after, cost_after``.
-        quantities: ``instrument, quantity`` for every instrument offered (zeros included).
+        quantities: ``instrument, quantity`` bought now for every instrument offered (zeros
+            included).
     """
 
     purchases: pl.DataFrame
     summary: pl.DataFrame
     monthly: pl.DataFrame
     quantities: pl.DataFrame
+
+    @property
+    def assumptions(self) -> list[str]:
+        """What the plan assumes about the horizon, in words: terms longer than the scenarios
+        (judged on them, later years assumed alike), tranches running past them, planned
+        renewals. Empty when the scenarios cover every term."""
+        if "assumptions" not in self.summary.columns or self.summary.height == 0:
+            return []
+        value = self.summary["assumptions"][0]
+        return [] if value is None else [str(v) for v in value]
 
 
 @dataclass(frozen=True)
@@ -99,6 +128,30 @@ class CommitmentBacktest:
     eval_hours: int | None = None
 
 
+def commitment_horizon(offers: Any) -> int:
+    """Hours of usage scenarios that cover the longest term in ``offers`` (``term_years`` times
+    8,760): 26,280 when 3-year offers are considered. Forecast this far
+    (:func:`capcast.sample_paths`) so that every term is judged on its own years.
+
+    Raises:
+        DataError: ``offers`` has no ``term_years`` column or no rows.
+    """
+    frame = pl.DataFrame(offers) if not isinstance(offers, pl.DataFrame) else offers
+    if "term_years" not in frame.columns or frame.height == 0:
+        raise DataError(
+            "offers: expected a 'term_years' column and at least one row", column="term_years"
+        )
+    top = frame["term_years"].cast(pl.Float64).max()
+    longest = top if isinstance(top, float) else float("nan")
+    if not longest >= 1.0:
+        raise DataError(
+            f"offers: expected whole years >= 1, got {longest}",
+            column="term_years",
+            value=str(longest),
+        )
+    return int(longest) * 8760
+
+
 def optimize_commitments(
     usage: Any,
     offers: Any,
@@ -115,15 +168,17 @@ def optimize_commitments(
     max_samples: int = 100_000,
     seed: int = 0,
 ) -> CommitmentPlan:
-    """Choose how much of each instrument to buy now to minimise the expected cost over the
-    usage scenarios (an exact linear program over sampled hours).
+    """Choose how much of each instrument to buy now, and which renewals to plan, to minimise
+    the expected cost over the usage scenarios (an exact linear program over sampled hours).
+    Scenarios as long as :func:`commitment_horizon` judge every term on its own years; on
+    shorter ones :attr:`CommitmentPlan.assumptions` says what is assumed.
 
     Args:
         usage: hourly usage per pool (module docs), one scenario or several (``path``).
         offers: the instruments one can buy.
         existing: commitments already owned, netted out until they end.
         cost_of_capital: annual rate turning upfront payments into equivalent hourly ones.
-        max_upfront: budget for all upfront payments.
+        max_upfront: budget for the upfront payments of what is bought now.
         min_coverage: minimum expected coverage (0 to 1).
         max_coverage: maximum expected coverage (0 to 1).
         risk: ``mean`` (expected cost) or ``cvar`` (mean of the worst ``1 - alpha`` share of

@@ -184,3 +184,31 @@ def test_backtest_bill_on_the_sample(sample_bill: capcast.BillingLoad) -> None:
     assert (result.policies["realised_cost"] >= hindsight["realised_cost"] * (1 - 1e-6)).all()
     with pytest.raises(capcast.ParameterError, match="2026-05-31"):
         capcast.backtest_bill(sample_bill, "2026-05-02")
+
+
+def test_renewals_are_planned_on_multi_year_scenarios_and_assumptions_said() -> None:
+    # Two years of usage: 10 units in year 1, 5 in year 2. A 1-year RI at 0.6 (40 % off): buy
+    # 10 now and plan a renewal of 5 at hour 8,760 (month 13); both fully used.
+    # Cost (0.6 * 10 + 0.6 * 5) * 8,760 = 78,840; on demand (10 + 5) * 8,760 = 131,400.
+    usage = _usage([10.0] * 8760 + [5.0] * 8760)
+    offers = _ri(0.6)
+    assert capcast.commitment_horizon(offers) == 8760
+    assert capcast.commitment_horizon(offers.with_columns(term_years=pl.lit(3))) == 26280
+    plan = capcast.optimize_commitments(usage, offers, max_samples=2000)
+    rows = plan.purchases.select("timing", "start_hour", "start_month", "quantity").rows()
+    assert [r[:3] for r in rows] == [("now", 0, 1), ("planned", 8760, 13)]
+    assert rows[0][3] == pytest.approx(10.0, abs=1e-4)
+    assert rows[1][3] == pytest.approx(5.0, abs=1e-4)
+    assert plan.summary["expected_cost"][0] == pytest.approx(78_840.0, rel=1e-6)
+    assert plan.summary["planned_upfront"][0] == 0.0
+    assert len(plan.assumptions) == 1
+    assert "renewed at each year boundary" in plan.assumptions[0]
+    # A 3-year offer on one year of usage: judged on the year, and the plan says so.
+    short = capcast.optimize_commitments(
+        _usage([10.0] * 48), offers.with_columns(term_years=pl.lit(3))
+    )
+    assert short.assumptions == [
+        "3-year instruments judged on a 48-hour horizon: years beyond it assumed like the horizon"
+    ]
+    with pytest.raises(capcast.DataError, match="term_years"):
+        capcast.commitment_horizon(offers.drop("term_years"))
