@@ -418,6 +418,7 @@ def backtest_bill(
     ends: Mapping[str, _When] | None = None,
     term_years: int | None = None,
     catalog: _Path | Sequence[_Path] | None = None,
+    net_owned: bool = True,
 ) -> CommitmentBacktest:
     """Replay a purchase on a billing history: at ``buy_at``, buy with capcast's policy (the
     optimizer on forecast ``scenarios`` of the history before), a Cost-Explorer-like policy
@@ -436,6 +437,8 @@ def backtest_bill(
         max_samples: scenario-hours in each linear program before hours are sampled.
         seed: seed of the scenarios and samples.
         ends, term_years, catalog: as for :func:`bill_usage`.
+        net_owned: net out the commitments owned at ``buy_at`` (those bought later never
+            are); ``False``: every policy starts from nothing.
 
     Returns:
         the realised cost, ESR and regret against hindsight of each policy, the cost per
@@ -459,6 +462,7 @@ def backtest_bill(
         ends=_ends(ends),
         term_years=None if term_years is None else int(term_years),
         catalog=_catalog_paths(catalog),
+        net_owned=bool(net_owned),
     )
     return CommitmentBacktest(
         _to_polars(policies),

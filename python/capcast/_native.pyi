@@ -341,6 +341,7 @@ def backtest_bill(
     ends: Sequence[tuple[str, int]] = ...,
     term_years: int | None = None,
     catalog: Sequence[str] = ...,
+    net_owned: bool = True,
 ) -> tuple[ArrowStream, ArrowStream, list[str], tuple[int, int]]: ...
 def plan(
     billing: Sequence[str] | None = None,

@@ -309,7 +309,7 @@ type BillBacktestFrames = (ArrowStream, ArrowStream, Vec<String>, (usize, usize)
 /// `backtest_bill(costs, buy_at_us, *, ...)` -> `(policies, monthly, notes, (buy_hour,
 /// eval_hours))`.
 #[pyfunction]
-#[pyo3(signature = (costs, buy_at_us, *, eval_hours = None, lookback_hours = 720, scenarios = "forecast", paths = 20, cost_of_capital = 0.05, max_samples = 100000, seed = 0, ends = Vec::new(), term_years = None, catalog = Vec::new()))]
+#[pyo3(signature = (costs, buy_at_us, *, eval_hours = None, lookback_hours = 720, scenarios = "forecast", paths = 20, cost_of_capital = 0.05, max_samples = 100000, seed = 0, ends = Vec::new(), term_years = None, catalog = Vec::new(), net_owned = true))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn backtest_bill(
     py: Python<'_>,
@@ -325,6 +325,7 @@ pub(crate) fn backtest_bill(
     ends: Vec<(String, i64)>,
     term_years: Option<u8>,
     catalog: Vec<PathBuf>,
+    net_owned: bool,
 ) -> PyResult<BillBacktestFrames> {
     let costs = frame_arg(py, costs, "billing")?;
     let scenarios = scenarios.to_string();
@@ -357,6 +358,7 @@ pub(crate) fn backtest_bill(
             buy_at_us,
             &billing_params(ends, term_years)?,
             &params,
+            net_owned,
         )?;
         let (policies, monthly) = backtest_frames(&result.backtest)?;
         Ok((

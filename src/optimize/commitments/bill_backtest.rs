@@ -5,8 +5,9 @@
 //! happened.
 //!
 //! Commitments the bill shows bought *after* the purchase date are not netted: the policies
-//! decide in their place (said in [`BillBacktest::notes`]). Pools the catalog does not price
-//! are left out, said.
+//! decide in their place (said in [`BillBacktest::notes`]). With `net_owned` false none is:
+//! the policies start from nothing (what each would have bought for the whole usage). Pools
+//! the catalog does not price are left out, said.
 
 use polars::prelude::LazyFrame;
 
@@ -38,7 +39,7 @@ fn date(us: i64) -> String {
 }
 
 /// Runs the backtest of the module docs, buying at `buy_at_us` (microseconds since the epoch,
-/// UTC; floored to the hour). `params.buy_hour` is ignored (set from `buy_at_us`);
+/// UTC; floored to the hour), the commitments owned then netted out when `net_owned`. `params.buy_hour` is ignored (set from `buy_at_us`);
 /// `params.eval_hours` is capped at the rest of the bill.
 ///
 /// # Errors
@@ -50,6 +51,7 @@ pub fn backtest_bill(
     buy_at_us: i64,
     billing: &BillingParams,
     params: &BacktestParams,
+    net_owned: bool,
 ) -> Result<BillBacktest> {
     let read = bill_usage(costs, billing)?;
     let PricedBill {
@@ -76,6 +78,13 @@ pub fn backtest_bill(
         ));
     }
     let buy_hour = ((buy_at_us - start) / HOUR_US) as usize;
+    if !net_owned && !bill.owned.is_empty() {
+        notes.push(format!(
+            "the {} owned commitments are not netted: the policies start from nothing",
+            bill.owned.len()
+        ));
+        bill.owned.clear();
+    }
     bill.owned.retain(|c| {
         let keep = c.start_us <= buy_at_us;
         if !keep {

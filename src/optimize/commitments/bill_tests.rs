@@ -367,6 +367,7 @@ fn the_sample_bill_backtests_from_a_purchase_date() {
         june,
         &BillingParams::default(),
         &params,
+        true,
     )
     .unwrap();
     assert_eq!(result.eval_hours, (30 + 31 + 31) * 24);
@@ -392,7 +393,15 @@ fn the_sample_bill_backtests_from_a_purchase_date() {
         );
     }
     eprintln!("{:?}", result.notes);
-    let err = backtest_bill(costs, &catalog, T0, &BillingParams::default(), &params).unwrap_err();
+    let err = backtest_bill(
+        costs,
+        &catalog,
+        T0,
+        &BillingParams::default(),
+        &params,
+        true,
+    )
+    .unwrap_err();
     assert!(
         err.to_string().contains("buy_at") && err.to_string().contains("2026-05-31"),
         "{err}"
