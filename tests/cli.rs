@@ -165,6 +165,7 @@ fn bundled_sample_equals_a_fresh_generation() {
     for file in [
         capcast::generate::BILLING_FILE,
         capcast::generate::UTILIZATION_FILE,
+        capcast::generate::SLO_FILE,
     ] {
         let fresh = std::fs::read(dir.path().join(file)).unwrap();
         let committed = std::fs::read(bundled.join(file)).unwrap();

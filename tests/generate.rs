@@ -172,7 +172,8 @@ fn summary_matches_the_files() {
     let effective: f64 = f.rows.iter().map(|r| r.effective).sum();
     assert!(close(f.summary.total_billed_cost, billed, 1e-12));
     assert!(close(f.summary.total_effective_cost, effective, 1e-12));
-    assert_eq!(f.summary.files.len(), 2);
+    assert_eq!(f.summary.files.len(), 3);
+    assert!(f.summary.files[2].ends_with(capcast::generate::SLO_FILE));
     assert!(f.summary.files[0].ends_with(BILLING_FILE));
     // A few MB compressed, as documented.
     let size = f.billing_bytes.len();

@@ -457,8 +457,9 @@ def generate_sample(
     """Write capcast's seeded sample data under ``out_dir``.
 
     Writes ``billing/focus-1.2-sample.csv.gz`` (hourly FOCUS 1.2 rows of a small AWS
-    organisation) and ``utilization/fleet.csv`` (CPU and memory of its EC2 fleet). The same
-    options give byte-identical files.
+    organisation), ``utilization/fleet.csv`` (CPU and memory of its EC2 fleet) and
+    ``slo/requests.csv`` (requests and errors every 5 minutes, for the report's SLO section).
+    The same options give byte-identical files.
 
     Returns:
         ``billing_rows``, ``utilization_rows``, ``files``, ``total_billed_cost``,

@@ -22,7 +22,8 @@ def test_summary_and_files(sample: tuple[Path, dict]) -> None:
     assert (out / "billing" / "focus-1.2-sample.csv.gz").is_file()
     assert (out / "utilization" / "fleet.csv").is_file()
     assert summary["billing_rows"] > 0 and summary["utilization_rows"] > 0
-    assert len(summary["files"]) == 2
+    assert len(summary["files"]) == 3
+    assert (out / "slo" / "requests.csv").is_file()
 
 
 def test_billing_reads_back_with_the_same_totals(sample: tuple[Path, dict]) -> None:

@@ -32,7 +32,8 @@
 //! [`write_sample`] writes `billing/focus-1.2-sample.csv.gz` (gzip CSV with the 57 FOCUS 1.2
 //! columns capcast returns, dates as `2026-05-01T00:00:00Z`) and `utilization/fleet.csv` (the
 //! long CSV `timestamp,resource_id,metric,value,vcpu,memory_gib,instance_type`, metrics
-//! `cpu_utilization` and `memory_utilization` in percent). [`write_large_focus_csv`] streams a
+//! `cpu_utilization` and `memory_utilization` in percent) and `slo/requests.csv` (requests and
+//! failed requests every 5 minutes, for the report's SLO section). [`write_large_focus_csv`] streams a
 //! FOCUS file of any size for benchmarks.
 //!
 //! ```no_run
@@ -52,6 +53,7 @@ mod fleet;
 mod large;
 mod service_table;
 mod services;
+mod slo;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -68,6 +70,9 @@ pub use large::write_large_focus_csv;
 pub const BILLING_FILE: &str = "billing/focus-1.2-sample.csv.gz";
 /// Where [`write_sample`] puts the utilization file, relative to its folder.
 pub const UTILIZATION_FILE: &str = "utilization/fleet.csv";
+/// Where [`write_sample`] puts the request series of the SLO section, relative to its folder:
+/// `timestamp,total,errors` every 5 minutes over the window's last 30 days, with two incidents.
+pub const SLO_FILE: &str = "slo/requests.csv";
 /// The service whose cost jumps on the last two days of every month.
 pub const MONTH_END_SERVICE: &str = "AWS Glue";
 /// The service whose cost doubles from [`SampleOptions::level_shift_date`] on.
@@ -227,7 +232,8 @@ pub fn utilization_frame(options: &SampleOptions) -> Result<DataFrame> {
 }
 
 /// Writes the sample under `dir`: [`BILLING_FILE`] (gzip CSV, FOCUS 1.2 header) and
-/// [`UTILIZATION_FILE`] (plain CSV), creating the folders as needed.
+/// [`UTILIZATION_FILE`] (plain CSV) and [`SLO_FILE`] (plain CSV), creating the folders as
+/// needed.
 ///
 /// # Errors
 /// [`Error::Parameter`] when an option is out of range; [`Error::Io`] when a folder or file
@@ -237,7 +243,8 @@ pub fn write_sample(dir: &Path, options: &SampleOptions) -> Result<SampleSummary
     let model = Model::build(options, 0);
     let billing_path = dir.join(BILLING_FILE);
     let utilization_path = dir.join(UTILIZATION_FILE);
-    for path in [&billing_path, &utilization_path] {
+    let slo_path = dir.join(SLO_FILE);
+    for path in [&billing_path, &utilization_path, &slo_path] {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
@@ -265,12 +272,13 @@ pub fn write_sample(dir: &Path, options: &SampleOptions) -> Result<SampleSummary
         options.utilization_interval_minutes,
     );
     fleet::write_csv(&utilization_path, &model.window, &model.fleet, &samples)?;
+    slo::write_csv(&slo_path, &slo::rows(options))?;
 
     let (billed, effective) = Model::totals(&model.lines);
     Ok(SampleSummary {
         billing_rows: model.lines.len(),
         utilization_rows: samples.len(),
-        files: vec![billing_path, utilization_path],
+        files: vec![billing_path, utilization_path, slo_path],
         total_billed_cost: billed,
         total_effective_cost: effective,
     })
