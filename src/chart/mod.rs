@@ -38,6 +38,7 @@ pub mod distribution;
 pub mod fan;
 pub mod frames;
 pub mod runway;
+pub mod slo;
 mod timeplot;
 
 use std::path::Path;
@@ -56,6 +57,7 @@ pub use budget::BurndownChart;
 pub use distribution::{DistributionChart, DistributionPanel, MarkerKind};
 pub use fan::FanChart;
 pub use runway::RunwayChart;
+pub use slo::BurnRateChart;
 
 /// The smallest and largest accepted width or height, in pixels.
 pub const SIZE_RANGE: (u32, u32) = (200, 8000);
