@@ -354,6 +354,9 @@ def plan(
     seed: int = 0,
     out: str | None = None,
     lenient: bool = False,
+    group_by: str | None = None,
+    slo: str | None = None,
+    slo_target: float | None = None,
 ) -> dict[str, Any]: ...
 
 def rightsize(

@@ -189,6 +189,9 @@ def plan(
     paths: int = 200,
     seed: int = 0,
     lenient: bool = False,
+    group_by: str | None = None,
+    slo: str | os.PathLike[str] | None = None,
+    slo_target: float | None = None,
 ) -> PlanReport:
     """Run the whole plan and return the report (and write it into ``out`` when given).
 
@@ -205,6 +208,15 @@ def plan(
         paths: forecast sample paths (at least 20).
         seed: seed of the sample paths.
         lenient: drop billing rows that break a rule instead of raising.
+        group_by: capacity groups: a column of the utilization data (``service``,
+            ``namespace``, ...), a billing tag key (``team``: ResourceId -> Tags) or
+            ``"instance_type"``; default: a group-like column, else the well-known tag covering
+            most of the fleet, else the instance type (stated in the report's settings).
+            Resources without a value are kept in the group ``(untagged)``.
+        slo: a request series for the SLO section: CSV with ``timestamp`` and either
+            ``total`` with ``errors`` (or ``good``), or ``error_rate`` (0 to 1); default with no
+            billing: the bundled ``data/sample/slo/requests.csv``.
+        slo_target: the SLO target in (0, 1); default 0.999.
 
     Raises:
         ParameterError: a bad parameter, or a budget in another currency than the data.
@@ -226,6 +238,9 @@ def plan(
         seed=int(seed),
         out=None if out is None else os.fsdecode(os.fspath(out)),
         lenient=lenient,
+        group_by=group_by,
+        slo=None if slo is None else os.fsdecode(os.fspath(slo)),
+        slo_target=None if slo_target is None else float(slo_target),
     )
     settings = pl.DataFrame(
         [list(s) for s in data["settings"]],

@@ -37,6 +37,20 @@ pub struct Args {
     /// Seed of the sample paths.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Group capacity by this column of the utilization data (`service`, `namespace`, a label
+    /// column, ...) or this billing tag key (`team`; ResourceId -> Tags), or `instance_type`.
+    /// Default: a group-like utilization column, else the well-known tag covering most of the
+    /// fleet, else the instance type (stated in the report's settings).
+    #[arg(long, value_name = "KEY")]
+    group_by: Option<String>,
+    /// Request series for the SLO section: a CSV with `timestamp` and either `total` with
+    /// `errors` (or `good`), or `error_rate` (0 to 1). Default with no billing paths: the
+    /// bundled `data/sample/slo/requests.csv`.
+    #[arg(long, value_name = "PATH")]
+    slo: Option<PathBuf>,
+    /// SLO target, e.g. 0.999 for 99.9 % of requests succeeding.
+    #[arg(long, value_name = "TARGET")]
+    slo_target: Option<f64>,
     /// The folder to write into (created if missing).
     #[arg(long, short, default_value = "report")]
     out: PathBuf,
@@ -68,6 +82,15 @@ pub fn run(args: Args) -> Result<()> {
             progress: false,
             ..args.flags.options()
         });
+    if let Some(key) = &args.group_by {
+        params = params.group_by(key.clone());
+    }
+    if let Some(path) = &args.slo {
+        params = params.slo(path);
+    }
+    if let Some(target) = args.slo_target {
+        params = params.slo_target(target);
+    }
     if let Some(text) = &args.budget {
         params = params.budget(Budget::parse(text)?);
     }

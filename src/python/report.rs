@@ -13,9 +13,9 @@ use crate::ingest::BillingOptions;
 use crate::plan::report::{plan as run_plan, Budget, PlanParams, Status};
 
 /// `plan(billing, *, utilization, budget, budget_file, horizon_days, paths, seed, out,
-/// lenient)` -> dict with `title, subtitle, generated, html, settings, sections, files`.
+/// lenient, group_by, slo, slo_target)` -> dict with `title, subtitle, generated, html, settings, sections, files`.
 #[pyfunction(name = "plan")]
-#[pyo3(signature = (billing = None, *, utilization = None, budget = None, budget_file = None, horizon_days = 30, paths = 200, seed = 0, out = None, lenient = false))]
+#[pyo3(signature = (billing = None, *, utilization = None, budget = None, budget_file = None, horizon_days = 30, paths = 200, seed = 0, out = None, lenient = false, group_by = None, slo = None, slo_target = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn plan_report<'py>(
     py: Python<'py>,
@@ -28,6 +28,9 @@ pub(crate) fn plan_report<'py>(
     seed: u64,
     out: Option<PathBuf>,
     lenient: bool,
+    group_by: Option<String>,
+    slo: Option<PathBuf>,
+    slo_target: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let (report, files) = run(py, move || {
         let mut params = match billing {
@@ -47,6 +50,15 @@ pub(crate) fn plan_report<'py>(
             lenient,
             ..BillingOptions::default()
         });
+        if let Some(key) = group_by {
+            params = params.group_by(key);
+        }
+        if let Some(path) = &slo {
+            params = params.slo(path);
+        }
+        if let Some(target) = slo_target {
+            params = params.slo_target(target);
+        }
         if let Some(text) = &budget {
             params = params.budget(Budget::parse(text)?);
         }

@@ -30,12 +30,16 @@
 //! | `levels` | 80, 95 | interval levels in percent |
 //! | `paths` | 200 | forecast sample paths (budget probabilities) |
 //! | `seed` | 0 | seed of the sample paths |
+//! | `group_by` | automatic: a group-like utilization column (`group`, `service`, `app`, `team`, `namespace`, ...), else the bill's best-covering well-known tag (`service`, `app`, `team`, ...), else `instance_type` | capacity groups: a utilization column or a billing tag key |
+//! | `slo` | none ([`PlanParams::bundled`] uses the sample's `slo/requests.csv`) | request series of the SLO section ([`read_requests`] lists the columns) |
+//! | `slo_target` | 0.999 | SLO target, in (0, 1) |
 
 mod budget;
 mod context;
 pub mod html;
 mod model;
 pub mod output;
+mod requests;
 mod sections;
 mod table;
 
@@ -46,6 +50,10 @@ use crate::ingest::BillingOptions;
 
 pub use budget::Budget;
 pub use model::{Figure, ReportChart, ReportTable, Section, Setting, Status};
+pub use requests::read_requests;
+
+/// The SLO target when none is given.
+pub const DEFAULT_SLO_TARGET: f64 = 0.999;
 
 /// The bundled sample folder: `data/sample` under the current folder when present (a
 /// checkout), else the one next to the sources capcast was built from.
@@ -68,6 +76,10 @@ pub struct PlanParams {
     paths: usize,
     seed: u64,
     load: BillingOptions,
+    group_by: Option<String>,
+    slo: Option<PathBuf>,
+    slo_bundled: bool,
+    slo_target: Option<f64>,
 }
 
 impl PlanParams {
@@ -82,13 +94,41 @@ impl PlanParams {
             paths: 200,
             seed: 0,
             load: BillingOptions::default(),
+            group_by: None,
+            slo: None,
+            slo_bundled: false,
+            slo_target: None,
         }
     }
 
-    /// A plan over the bundled sample: its billing folder and its fleet's utilization.
+    /// A plan over the bundled sample: its billing folder, its fleet's utilization and its
+    /// request series (SLO section).
     pub fn bundled() -> Self {
         let dir = sample_dir();
-        PlanParams::new(&[dir.join("billing")]).utilization(&[dir.join("utilization/fleet.csv")])
+        let mut params = PlanParams::new(&[dir.join("billing")])
+            .utilization(&[dir.join("utilization/fleet.csv")])
+            .slo(dir.join("slo/requests.csv"));
+        params.slo_bundled = true;
+        params
+    }
+
+    /// Groups capacity by this utilization column or billing tag key (default: automatic).
+    pub fn group_by(mut self, key: impl Into<String>) -> Self {
+        self.group_by = Some(key.into());
+        self
+    }
+
+    /// The request series of the SLO section (see [`read_requests`] for the columns).
+    pub fn slo(mut self, path: impl AsRef<Path>) -> Self {
+        self.slo = Some(path.as_ref().to_path_buf());
+        self.slo_bundled = false;
+        self
+    }
+
+    /// The SLO target, in (0, 1) (default [`DEFAULT_SLO_TARGET`]).
+    pub fn slo_target(mut self, target: f64) -> Self {
+        self.slo_target = Some(target);
+        self
     }
 
     /// Utilization files or folders.
@@ -166,6 +206,24 @@ impl PlanParams {
         if let Some(budget) = &self.budget {
             budget.check()?;
         }
+        if let Some(t) = self.slo_target {
+            if !(t > 0.0 && t < 1.0) {
+                return Err(Error::parameter(
+                    "slo_target",
+                    format!("{t}: expected a share between 0 and 1 (0.999 for 99.9 %)"),
+                ));
+            }
+        }
+        if self
+            .group_by
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::parameter(
+                "group_by",
+                "expected a utilization column or a billing tag key, got an empty name",
+            ));
+        }
         Ok(())
     }
 }
@@ -217,13 +275,14 @@ impl PlanReport {
 }
 
 /// The steps [`plan_with_progress`] reports, in order.
-pub const STEPS: [&str; 6] = [
+pub const STEPS: [&str; 7] = [
     "loading billing data",
     "loading utilization data",
     "forecasting cost by service",
     "finding cost anomalies",
     "budget",
     "rightsizing, commitments and capacity",
+    "SLO error budget",
 ];
 
 /// Runs the whole plan (see the module docs).

@@ -3,8 +3,10 @@
 mod capacity;
 mod commitments;
 mod forecast;
+mod groups;
 mod load;
 mod rightsizing;
+mod slo;
 
 use chrono::Utc;
 use polars::prelude::*;
@@ -39,6 +41,8 @@ pub(crate) fn run(
     budget::check_currency(&ctx, params.budget.as_ref())?;
     next(progress);
     load_utilization(&mut ctx, params)?;
+    let groups = capacity::groups(&ctx, params)?;
+    let requests = slo::load(params)?;
     settings.push(Setting::new(
         "Utilization data",
         if params.utilization.is_empty() {
@@ -78,7 +82,9 @@ pub(crate) fn run(
     next(progress);
     let rightsizing = rightsizing::section(&ctx, &mut settings)?;
     let commitments = commitments::section(&ctx, &mut settings)?;
-    let capacity = capacity::section(&ctx, params, &mut settings)?;
+    let capacity = capacity::section(&ctx, params, groups, &mut settings)?;
+    next(progress);
+    let slo = slo::section(params, requests, &mut settings)?;
     next(progress);
     settings.push(Setting::new(
         "Prices",
@@ -116,6 +122,7 @@ pub(crate) fn run(
             rightsizing,
             commitments,
             capacity,
+            slo,
         ],
     })
 }
