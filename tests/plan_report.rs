@@ -90,6 +90,8 @@ fn plan_writes_the_page_every_chart_and_every_table() {
         "rightsizing_savings",
         "commitment_coverage",
         "capacity_runway",
+        "capacity_runway_1",
+        "slo_burn_rate",
     ] {
         assert!(
             charts.contains(name),
@@ -111,6 +113,9 @@ fn plan_writes_the_page_every_chart_and_every_table() {
         "commitments_owned",
         "capacity_runway",
         "capacity_required",
+        "capacity_groups",
+        "slo_alerts",
+        "slo_burn_hourly",
     ] {
         assert!(
             tables.contains(name),
@@ -207,6 +212,123 @@ fn the_commitments_section_recommends_a_purchase_that_lowers_the_expected_cost()
         owned.contains("reserved_instance") && owned.contains("savings_plan"),
         "{owned}"
     );
+}
+
+fn records(name: &str) -> Vec<serde_json::Value> {
+    let json = std::fs::read_to_string(report_dir().join(format!("tables/{name}.json"))).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value.as_array().unwrap().clone()
+}
+
+fn texts(rows: &[serde_json::Value], field: &str) -> BTreeSet<String> {
+    rows.iter()
+        .map(|r| r[field].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// The bundled bill tags its instances with `team` (13 of 15; the other two have no tags), so
+/// the automatic grouping is by that tag and keeps the two in `(untagged)`.
+#[test]
+fn the_bundled_capacity_runway_is_per_team_and_keeps_untagged_instances() {
+    let html = html();
+    let teams: BTreeSet<String> = ["(untagged)", "data", "payments", "platform", "search"]
+        .map(String::from)
+        .into();
+    let runway = records("capacity_runway");
+    assert_eq!(texts(&runway, "group"), teams);
+    for field in [
+        "crossing_p10",
+        "crossing_p50",
+        "crossing_p90",
+        "runway_days_p90",
+    ] {
+        assert!(runway[0].get(field).is_some(), "{field} in {:?}", runway[0]);
+    }
+    // Nothing crosses within 30 days; search is closest to full (P95 peak ~79 % of 24 cores).
+    assert_eq!(runway[0]["group"], "search");
+    assert_eq!(runway[0]["capacity"], 24.0);
+    assert_eq!(texts(&records("capacity_required"), "group"), teams);
+    let members = records("capacity_groups");
+    assert_eq!(members.len(), 15);
+    let untagged: BTreeSet<String> = members
+        .iter()
+        .filter(|r| r["group"] == "(untagged)")
+        .map(|r| r["instance_type"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(untagged, ["r5.large", "t3.medium"].map(String::from).into());
+    assert!(
+        html.contains("Capacity groups"),
+        "settings name the grouping"
+    );
+    assert!(html.contains("billing tag"), "settings name the grouping");
+}
+
+/// The bundled request series plants a 45-minute burst at 3 % errors (burn 30) on
+/// 2026-08-12 from 14:20 and 30 hours at 0.4 % (burn 4) from 2026-08-24 02:00: the 14.4x page
+/// fires once the hour holds 14.4/30 of the burst (25 of its minutes: 14:45), the 6x page
+/// never (6 h would need 72 burst minutes), the 3x and 1x tickets fire during the slow burn.
+#[test]
+fn the_bundled_slo_section_shows_the_budget_and_the_alerts() {
+    let html = html();
+    let start = html.find("<section id=\"slo\">").expect("slo section");
+    let body = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(!body.contains("na-box"), "{body}");
+    assert!(body.contains("Error budget remaining"), "{body}");
+    let alerts = records("slo_alerts");
+    let pages: Vec<&serde_json::Value> =
+        alerts.iter().filter(|a| a["severity"] == "page").collect();
+    assert_eq!(pages.len(), 1, "{alerts:?}");
+    assert_eq!(pages[0]["burn_rate"], 14.4);
+    assert_eq!(pages[0]["start"], "2026-08-12T14:45:00Z");
+    let tickets: BTreeSet<String> = alerts
+        .iter()
+        .filter(|a| a["severity"] == "ticket")
+        .map(|a| a["start"].as_str().unwrap()[..10].to_string())
+        .collect();
+    assert_eq!(tickets, ["2026-08-24".to_string()].into());
+    let hourly = records("slo_burn_hourly");
+    let left = hourly.last().unwrap()["budget_remaining"].as_f64().unwrap();
+    assert!((0.5..0.7).contains(&left), "{left}");
+}
+
+/// Bad inputs fail before the slow steps, naming what is wrong.
+#[test]
+fn bad_slo_and_group_inputs_fail_fast_with_clear_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("requests.csv");
+    std::fs::write(
+        &bad,
+        "timestamp,total,errors\n2026-08-02T00:00:00Z,100,1\n2026-08-02T00:05:00Z,100,many\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_capcast"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("plan")
+            .args(args)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        String::from_utf8_lossy(&output.stderr).to_string()
+    };
+    let err = run(&["--slo", bad.to_str().unwrap()]);
+    assert!(
+        err.contains("requests.csv")
+            && err.contains("row 2")
+            && err.contains("'errors'")
+            && err.contains("many"),
+        "{err}"
+    );
+    let err = run(&["--group-by", "cost_centre"]);
+    assert!(
+        err.contains("'cost_centre'") && err.contains("team"),
+        "{err}"
+    );
+    let err = run(&["--slo-target", "99.9"]);
+    assert!(err.contains("slo_target"), "{err}");
+    assert!(!dir.path().join("out").exists());
 }
 
 fn chromium(args: &[&str], page: &Path, profile: &Path) -> Output {
