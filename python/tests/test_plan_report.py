@@ -97,3 +97,49 @@ def test_bad_inputs_raise_clear_errors(
         report.section("nothing")
     with pytest.raises(capcast.ParameterError, match="format"):
         report.chart("budget_burndown", format="jpg")
+
+
+def test_bundled_report_groups_capacity_and_shows_the_slo(
+    run: tuple[capcast.PlanReport, Path],
+) -> None:
+    report, _ = run
+    runway = report.tables["capacity_runway"]
+    assert set(runway["group"]) == {"payments", "search", "platform", "data", "(untagged)"}
+    assert {"crossing_p10", "crossing_p90", "prob_cross_within_horizon"} <= set(runway.columns)
+    groups = report.settings.filter(pl.col("setting") == "Capacity groups")
+    assert "team" in groups["value"][0] and groups["source"][0].startswith("automatic")
+    slo = report.section("slo")
+    assert slo.available
+    alerts = report.tables["slo_alerts"]
+    pages = alerts.filter(pl.col("severity") == "page")
+    assert pages.height == 1 and pages["burn_rate"][0] == 14.4
+    assert "slo_burn_rate" in report.charts
+
+
+def test_group_by_slo_and_target_are_passed_through(tmp_path: Path) -> None:
+    series = tmp_path / "requests.csv"
+    rows = ["timestamp,error_rate"]
+    rows += [f"2026-08-01T{h:02d}:00:00Z,{0.02 if h >= 20 else 0.0}" for h in range(24)]
+    series.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = capcast.plan(
+        group_by="instance_type", slo=series, slo_target=0.99, horizon_days=7, paths=20
+    )
+    assert "m5.xlarge" in set(report.tables["capacity_runway"]["group"])
+    settings = dict(zip(report.settings["setting"], report.settings["source"]))
+    assert settings["Capacity groups"] == "--group-by"
+    assert settings["SLO request series"] == "--slo"
+    assert settings["SLO target"] == "--slo-target"
+    # 4 hours at 2 % against a 1 % budget, every row weighing the same: 8 budget-hours of 24.
+    left = report.tables["slo_burn_hourly"]["budget_remaining"][-1]
+    assert left == pytest.approx(1.0 - 4 * 2.0 / 24)
+
+
+def test_bad_slo_and_group_inputs_raise(tmp_path: Path) -> None:
+    bad = tmp_path / "requests.csv"
+    bad.write_text("timestamp,total,errors\n2026-08-02T00:00:00Z,100,x\n", encoding="utf-8")
+    with pytest.raises(capcast.DataError, match=r"requests.csv.*row 1.*'errors'.*x"):
+        capcast.plan(slo=bad)
+    with pytest.raises(capcast.ParameterError, match="slo_target"):
+        capcast.plan(slo_target=99.9)
+    with pytest.raises(capcast.ParameterError, match="'nope'.*team"):
+        capcast.plan(group_by="nope")

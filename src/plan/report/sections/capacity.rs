@@ -251,7 +251,7 @@ pub(crate) fn section(
                     .eq(lit(name.to_string())),
             )
             .collect()?;
-        if group_paths.height() == 0 || !(size > 0.0) {
+        if group_paths.height() == 0 || size.is_nan() || size <= 0.0 {
             continue;
         }
         required.push(
