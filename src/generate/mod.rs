@@ -24,6 +24,8 @@
 //!   equals the commitment in every hour.
 //! - Tags as JSON (`{"team":"payments","env":"prod"}`), with some rows untagged; SKU details as
 //!   JSON (`{"InstanceType":"m5.xlarge","vCPU":4,...}`).
+//! - A request series of the checkout API for the report's SLO section: requests and errors
+//!   every 5 minutes over the last 30 days, with a fast and a slow incident.
 //!
 //! Everything is drawn from `rand`'s `StdRng` streams seeded from [`SampleOptions::seed`]:
 //! the same options give byte-identical files.
