@@ -17,8 +17,9 @@
 //! .with_column(col("ds").cast(DataType::Datetime(TimeUnit::Microseconds, None)))
 //! .collect()?;
 //! let burn = slo_burn(&df, &SloParams::new(0.999))?;
-//! let svg = BurnRateChart::new(&burn).render(ChartFormat::Svg)?.to_svg_string().unwrap();
-//! assert!(svg.contains("14.4x"));
+//! let chart = BurnRateChart::new(&burn).threshold(14.4, "14.4x page (1h/5m)");
+//! let svg = chart.render(ChartFormat::Svg)?.to_svg_string().unwrap();
+//! assert!(svg.contains("14.4x page"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
