@@ -160,3 +160,41 @@ pub(crate) fn minute_text(us: i64) -> String {
         .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::testutil::{decode_png, has_text};
+    use crate::plan::{slo_burn, SloParams};
+    use polars::prelude::*;
+
+    #[test]
+    fn draws_lines_thresholds_and_alert_markers() {
+        let minute = 60_000_000i64;
+        let df = df!(
+            "ds" => (0..600).map(|i| i * minute).collect::<Vec<_>>(),
+            "errors" => (0..600).map(|i| if (300..360).contains(&i) { 30.0 } else { 0.0 }).collect::<Vec<_>>(),
+            "total" => vec![1000.0; 600],
+        )
+        .unwrap()
+        .lazy()
+        .with_column(col("ds").cast(DataType::Datetime(TimeUnit::Microseconds, None)))
+        .collect()
+        .unwrap();
+        let burn = slo_burn(&df, &SloParams::new(0.999)).unwrap();
+        assert!(burn.alerts.height() > 0);
+        let chart = BurnRateChart::new(&burn).threshold(14.4, "14.4x page (1h/5m)");
+        let svg = chart
+            .render(ChartFormat::Svg)
+            .unwrap()
+            .to_svg_string()
+            .unwrap();
+        for text in ["14.4x page (1h/5m)", "burn rate over 1h"] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        assert!(svg.contains("from 1970-01-01 05:"), "an alert marker");
+        let png = chart.render(ChartFormat::Png).unwrap();
+        let (w, h, _) = decode_png(png.png_bytes().unwrap());
+        assert_eq!((w, h), DEFAULT_SIZE);
+    }
+}
