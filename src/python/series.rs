@@ -5,37 +5,27 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use polars::prelude::*;
 use pyo3::prelude::*;
 
 use super::arrow::{frame_arg, ArrowStream};
 use super::errors::run;
 use crate::error::{Error, Result};
-use crate::series::{CostColumn, Frequency, GapFill, Measure, QuantityColumn, SeriesParams};
+use crate::series::{parse_instant, CostColumn, Frequency, GapFill, Measure, QuantityColumn, SeriesParams};
 
 /// Parses an instant: RFC 3339 (`2026-05-01T00:00:00Z`, any offset), or a naive date-time or
 /// date read as UTC (`2026-05-01 12:00:00`, `2026-05-01`).
 fn instant(name: &str, text: &str) -> Result<DateTime<Utc>> {
     let text = text.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            return Ok(t.and_utc());
-        }
-    }
-    if let Some(t) = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-    {
-        return Ok(t.and_utc());
-    }
-    Err(Error::parameter(
-        name,
-        format!("expected an ISO 8601 instant such as 2026-05-01T00:00:00Z, got '{text}'"),
-    ))
+    parse_instant(text)
+        .and_then(DateTime::from_timestamp_micros)
+        .ok_or_else(|| {
+            Error::parameter(
+                name,
+                format!("expected an ISO 8601 instant such as 2026-05-01T00:00:00Z, got '{text}'"),
+            )
+        })
 }
 
 fn window(name: &str, (start, end): &(String, String)) -> Result<(DateTime<Utc>, DateTime<Utc>)> {

@@ -79,5 +79,6 @@ pub use aggregate::aggregate;
 pub use dimensions::{MISSING, UNTAGGED};
 pub use movers::top_movers;
 pub use params::{CostColumn, Filter, Frequency, GapFill, Measure, QuantityColumn, SeriesParams};
+pub(crate) use read::parse_instant;
 pub use read::{read_series, SERIES_COLUMNS};
 pub use tags::tag_coverage;

@@ -87,6 +87,7 @@ mod plan;
 mod pricing;
 mod problem;
 mod report;
+mod terms;
 #[cfg(test)]
 mod tests;
 
