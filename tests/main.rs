@@ -12,6 +12,7 @@ mod cli;
 mod commitments_focus;
 mod forecast_cli;
 mod generate;
+mod plan_inputs;
 mod plan_report;
 mod rightsize;
 mod series;
