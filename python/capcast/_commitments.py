@@ -301,6 +301,12 @@ def _costs(billing: Any) -> Any:
     return _as_arrow_stream(getattr(billing, "costs", billing), "billing")
 
 
+def _contracts(billing: Any) -> Any | None:
+    """The FOCUS 1.3 Contract Commitment dataset of a :class:`capcast.BillingLoad`, if any."""
+    contracts = getattr(billing, "commitments", None)
+    return None if contracts is None else _as_arrow_stream(contracts, "contracts")
+
+
 def _micros(value: _When, name: str) -> int:
     """Microseconds since the epoch (UTC; naive times are UTC) of a date/time or ISO text."""
     from capcast.exceptions import ParameterError
@@ -352,7 +358,11 @@ def bill_usage(
     Args:
         billing: what :func:`capcast.read_billing` returns, a FOCUS 1.2 frame (its ``costs``),
             or paths of billing files to read.
-        ends: the end date of commitments by ``CommitmentDiscountId`` (FOCUS 1.2 has none).
+        ends: the end date of commitments by ``CommitmentDiscountId``. Without it, the end
+            is the one the bill states (AWS CUR ``reservation/EndTime``,
+            ``savingsPlan/EndTime``, or the FOCUS 1.3 Contract Commitment dataset of a
+            :class:`capcast.BillingLoad`), else the start plus the bill's ``Term``, else
+            ``term_years``; ``owned.end_source`` says which.
         term_years: the term assumed when neither ``ends`` nor the bill says one (default 1).
         catalog: price files for pricing the pools and owned Savings Plans (default: the
             bundled catalog); pools it does not price are left out, said in ``assumptions``.
@@ -367,6 +377,7 @@ def bill_usage(
         ends=_ends(ends),
         term_years=None if term_years is None else int(term_years),
         catalog=_catalog_paths(catalog),
+        contracts=_contracts(billing),
     )
     eligible, ineligible, hours, instance_hours = counts
     return BillUsage(

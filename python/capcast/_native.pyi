@@ -323,6 +323,7 @@ def bill_usage(
     ends: Sequence[tuple[str, int]] = ...,
     term_years: int | None = None,
     catalog: Sequence[str] = ...,
+    contracts: object | None = None,
 ) -> tuple[
     ArrowStream, ArrowStream, ArrowStream, ArrowStream, list[str], tuple[int, int, int, float]
 ]: ...

@@ -234,21 +234,28 @@ type BillFrames = (
     (usize, usize, usize, f64),
 );
 
-/// `bill_usage(costs, *, ends, term_years, catalog)`: the bill's eligible usage of the pools
+/// `bill_usage(costs, *, ends, term_years, catalog, contracts)`: the bill's eligible usage of the pools
 /// the catalog prices, its pools, its owned commitments (as an existing frame priced by the
 /// catalog, and in full), the assumptions made and row counts.
 #[pyfunction]
-#[pyo3(signature = (costs, *, ends = Vec::new(), term_years = None, catalog = Vec::new()))]
+#[pyo3(signature = (costs, *, ends = Vec::new(), term_years = None, catalog = Vec::new(), contracts = None))]
 pub(crate) fn bill_usage(
     py: Python<'_>,
     costs: &Bound<'_, PyAny>,
     ends: Vec<(String, i64)>,
     term_years: Option<u8>,
     catalog: Vec<PathBuf>,
+    contracts: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<BillFrames> {
     let costs = frame_arg(py, costs, "billing")?;
+    let contracts = contracts
+        .map(|c| frame_arg(py, c, "contracts"))
+        .transpose()?;
     let (usage, pools, existing, owned, assumptions, counts) = run(py, move || {
-        let params = billing_params(ends, term_years)?;
+        let mut params = billing_params(ends, term_years)?;
+        if let Some(contracts) = &contracts {
+            params = params.contract_commitments(contracts)?;
+        }
         let catalog = catalog_of(&catalog)?;
         let read = commitments::bill_usage(costs.lazy(), &params)?;
         let owned = read.owned_frame()?;

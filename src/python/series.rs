@@ -12,7 +12,9 @@ use pyo3::prelude::*;
 use super::arrow::{frame_arg, ArrowStream};
 use super::errors::run;
 use crate::error::{Error, Result};
-use crate::series::{parse_instant, CostColumn, Frequency, GapFill, Measure, QuantityColumn, SeriesParams};
+use crate::series::{
+    parse_instant, CostColumn, Frequency, GapFill, Measure, QuantityColumn, SeriesParams,
+};
 
 /// Parses an instant: RFC 3339 (`2026-05-01T00:00:00Z`, any offset), or a naive date-time or
 /// date read as UTC (`2026-05-01 12:00:00`, `2026-05-01`).

@@ -1,8 +1,10 @@
 //! The optimizer's inputs read from a FOCUS 1.2 bill: hourly eligible usage per pool and the
 //! commitments already owned.
 //!
-//! **Eligible usage.** A `Usage` row whose `ConsumedUnit` is `Hours`, whose `SkuPriceDetails`
-//! names an `InstanceFamily` and a `vCPU` count and which has a `RegionId` is one instance's
+//! **Eligible usage.** A `Usage` row whose `ConsumedUnit` counts hours (`Hours`, AWS's `Hrs`,
+//! Azure's `1 Hour`), whose `SkuPriceDetails` names an instance family and a vCPU count (FOCUS
+//! 1.2 `InstanceSeries`/`CoreCount`, AWS CUR's `CoreCount`, Azure's `VCPUs`, or looked up by
+//! instance type: [`super::instance_row`]) and which has a `RegionId` is one instance's
 //! hours; it adds `ConsumedQuantity` times its type's units to the pool `family/region` at the
 //! hour of its `ChargePeriodStart`. The units are the unit [`super::instruments_from_catalog`]
 //! prices ([`super::normalization`]): on AWS the instance type's normalization factor
@@ -23,17 +25,22 @@
 //! - a Savings Plan (Compute or EC2 Instance, told from the bill's columns) has as quantity its
 //!   hourly commitment: the mean per hour of the same sum (dollars), or `HourlyCommitment` of
 //!   its purchase rows' `SkuPriceDetails`;
-//! - it starts at its first purchase row's `ChargePeriodStart`, else the first hour seen. FOCUS
-//!   1.2 has no end date: the end is the user's ([`BillingParams::end`]), else start plus the
-//!   `Term` of its `SkuPriceDetails` (`1yr`, `3yr`), else start plus
+//! - it starts at the start the bill states, else its first purchase row's
+//!   `ChargePeriodStart`, else the first hour seen. FOCUS 1.2 cost rows have no end date: the
+//!   end is the user's ([`BillingParams::end`]), else the one the bill's other columns state
+//!   (AWS CUR `reservation/EndTime`, `savingsPlan/EndTime`, or the FOCUS 1.3 Contract
+//!   Commitment dataset given by [`BillingParams::contract_commitments`]: [`super::terms`]),
+//!   else start plus the `Term` of its `SkuPriceDetails` (`1yr`, `3yr`), else start plus
 //!   [`BillingParams::term_years`]; each guess is written in [`BillUsage::assumptions`].
 
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
+use super::instance_row::{hours_per_unit, InstanceRow, Shapes};
 use super::normalization::normalization_factor;
 use super::owned::{names_plan_type, resolve, Acc, TypeUnits};
+use super::terms::{stated_terms, StatedTerm};
 use super::{Instrument, Pool, PoolKey, Usage};
 use crate::error::{Error, Position, Result};
 use crate::optimize::catalog::Provider;
@@ -46,6 +53,7 @@ pub(super) const YEAR_US: i64 = 8760 * HOUR_US;
 pub struct BillingParams {
     term_years: Option<u8>,
     pub(super) ends: BTreeMap<String, i64>,
+    contracts: BTreeMap<String, StatedTerm>,
 }
 
 impl BillingParams {
@@ -58,6 +66,16 @@ impl BillingParams {
     pub fn end(mut self, id: impl Into<String>, end_us: i64) -> Self {
         self.ends.insert(id.into(), end_us);
         self
+    }
+    /// Commitment dates from a FOCUS 1.3 Contract Commitment dataset (what
+    /// [`crate::ingest::Billing::commitments`] holds): the period of each
+    /// `ContractCommitmentId` that is also a `CommitmentDiscountId` of the bill.
+    ///
+    /// # Errors
+    /// [`Error::Data`] naming the row, column and value of an unreadable date.
+    pub fn contract_commitments(mut self, contracts: &DataFrame) -> Result<Self> {
+        self.contracts = stated_terms(&DataFrame::empty(), Some(contracts))?;
+        Ok(self)
     }
     pub(super) fn default_term(&self) -> u8 {
         self.term_years.unwrap_or(1)
@@ -87,7 +105,9 @@ pub struct OwnedCommitment {
     pub start_us: i64,
     /// First hour no longer covered (microseconds, UTC).
     pub end_us: i64,
-    /// How the end was found: `given`, `bill term` or `assumed`.
+    /// How the end was found: `given`, the bill's own dates (`CUR reservation/EndTime`,
+    /// `CUR savingsPlan/EndTime`, their CUR 2.0 names, `FOCUS 1.3 Contract Commitment dataset`:
+    /// [`super::terms`]), `bill term` or `assumed`.
     pub end_source: String,
 }
 
@@ -241,6 +261,7 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
     // instance type -> (family, vCPUs, provider), from every row naming them.
     let mut types: BTreeMap<String, (String, f64, Provider)> = BTreeMap::new();
     let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut shapes = Shapes::default();
     let (mut eligible_rows, mut ineligible_rows, mut instance_hours) = (0, 0, 0.0);
     let (mut first, mut last) = (i64::MAX, i64::MIN);
     for row in 0..df.height() {
@@ -272,10 +293,22 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
                 .and_then(serde_json::Value::as_f64)
         };
         let cat = category[row].as_deref().unwrap_or("");
-        let row_family = s("InstanceFamily");
-        let row_type = s("InstanceType");
-        if let (Some(t), Some(fam), Some(v)) = (&row_type, &row_family, f("vCPU")) {
-            let p = provider(providers[row].as_deref())?;
+        // A row of an unknown provider is no instance row (counted as ineligible below).
+        let row_provider = match &parsed {
+            Some(_) => provider(providers[row].as_deref()).ok(),
+            None => None,
+        };
+        let instance = match row_provider {
+            Some(p) => shapes.read(parsed.as_ref(), p),
+            None => InstanceRow::default(),
+        };
+        let InstanceRow {
+            instance_type: row_type,
+            family: row_family,
+            vcpu,
+        } = instance;
+        if let (Some(t), Some(fam), Some(v), Some(p)) = (&row_type, &row_family, vcpu, row_provider)
+        {
             types.entry(t.clone()).or_insert((fam.clone(), v, p));
         }
         if let Some(id) = &cid[row] {
@@ -368,10 +401,9 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
                 }
             }
         }
-        let vcpu = f("vCPU");
-        let is_usage = cat == "Usage"
-            && unit[row].as_deref() == Some("Hours")
-            && cstatus[row].as_deref() != Some("Unused");
+        let hours_per_unit = unit[row].as_deref().and_then(hours_per_unit);
+        let is_usage =
+            cat == "Usage" && hours_per_unit.is_some() && cstatus[row].as_deref() != Some("Unused");
         match (is_usage, row_family, vcpu, &region[row], hour[row]) {
             (true, Some(family), Some(vcpu), Some(reg), Some(h)) if vcpu > 0.0 => {
                 let qty = consumed[row].ok_or_else(|| {
@@ -381,7 +413,7 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
                             .column("ConsumedQuantity"),
                         "instance usage without a consumed quantity",
                     )
-                })?;
+                })? * hours_per_unit.unwrap_or(1.0);
                 let p = provider(providers[row].as_deref())?;
                 prov.insert(format!("{family}/{reg}"), p);
                 // A row without an instance type is keyed by its vCPUs (`#4`).
@@ -407,10 +439,18 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
     if eligible_rows == 0 {
         return Err(Error::parameter(
             "billing",
-            "no eligible compute usage: no Usage row with ConsumedUnit 'Hours', a RegionId and SkuPriceDetails naming InstanceFamily and vCPU",
+            "no eligible compute usage: no Usage row with ConsumedUnit in hours ('Hours', 'Hrs', '1 Hour'), a RegionId and SkuPriceDetails naming an instance type, family and vCPUs (keys in the docs of capcast's commitments::instance_row)",
         ));
     }
     let mut assumptions = Vec::new();
+    if !shapes.looked_up.is_empty() {
+        let named: Vec<&str> = shapes.looked_up.iter().map(String::as_str).collect();
+        assumptions.push(format!(
+            "the bill does not give the family or vCPUs of {} instance type(s) ({}): taken from the bundled catalog or the provider's naming rule",
+            named.len(),
+            named.join(", ")
+        ));
+    }
     let units = type_units(&types, &mut assumptions);
     let hours = ((last - first) / HOUR_US) as usize + 1;
     let mut pools = Vec::new();
@@ -436,7 +476,17 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
         .iter()
         .map(|(t, v)| (t.clone(), v.0.clone()))
         .collect();
-    let owned = resolve(acc, &units, &families, params, first, &mut assumptions);
+    let mut stated = stated_terms(&df, None)?;
+    stated.extend(params.contracts.clone());
+    let owned = resolve(
+        acc,
+        &units,
+        &families,
+        params,
+        &stated,
+        first,
+        &mut assumptions,
+    );
     Ok(BillUsage {
         pools,
         start_us: first,

@@ -79,6 +79,7 @@ mod frames;
 mod horizon;
 #[cfg(test)]
 mod horizon_tests;
+mod instance_row;
 mod lp;
 pub mod model;
 mod normalization;

@@ -18,6 +18,7 @@
 use std::collections::BTreeMap;
 
 use super::billing::{BillUsage, BillingParams, OwnedCommitment, HOUR_US, YEAR_US};
+use super::terms::StatedTerm;
 use super::{Coverage, Existing, Instrument};
 use crate::optimize::catalog::{OfferKind, Payment, Provider};
 
@@ -107,6 +108,7 @@ pub(super) fn resolve(
     units: &TypeUnits,
     families: &BTreeMap<String, String>,
     params: &BillingParams,
+    stated: &BTreeMap<String, StatedTerm>,
     first: i64,
     assumptions: &mut Vec<String>,
 ) -> Vec<OwnedCommitment> {
@@ -121,8 +123,10 @@ pub(super) fn resolve(
         let seen = a.hours.len().max(1) as f64;
         let qty_per_hour = a.hours.values().map(|v| v.0).sum::<f64>() / seen;
         let fee_per_hour = a.hours.values().map(|v| v.1).sum::<f64>() / seen;
-        let start = a
-            .purchase_start
+        let stated_term = stated.get(&id).copied();
+        let start = stated_term
+            .and_then(|t| t.start_us)
+            .or(a.purchase_start)
             .or_else(|| a.hours.keys().next().copied())
             .unwrap_or(first);
         let aws = a.provider.unwrap_or(Provider::Aws) == Provider::Aws;
@@ -222,8 +226,15 @@ pub(super) fn resolve(
             ));
             continue;
         }
+        let stated_end = stated_term.and_then(|t| t.end_us.map(|end| (end, t.source)));
         let (end_us, end_source, term) = if let Some(&end) = params.ends.get(&id) {
             (end, "given", a.term.unwrap_or(params.default_term()))
+        } else if let Some((end, source)) = stated_end {
+            // The term in whole years, for the instrument's pricing (1 or 3 in practice).
+            let years = ((end - start) as f64 / YEAR_US as f64)
+                .round()
+                .clamp(1.0, 5.0) as u8;
+            (end, source, a.term.unwrap_or(years))
         } else if let Some(t) = a.term {
             assumptions.push(format!(
                 "commitment '{id}': FOCUS 1.2 has no end date; assumed start + {t} years (Term in SkuPriceDetails)"

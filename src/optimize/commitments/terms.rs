@@ -97,7 +97,11 @@ fn ids(df: &DataFrame, name: &str) -> Result<Option<Vec<Option<String>>>> {
     Ok(Some(
         text.str()?
             .iter()
-            .map(|v| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string))
+            .map(|v| {
+                v.map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string)
+            })
             .collect(),
     ))
 }
@@ -183,7 +187,11 @@ mod tests {
         )
         .unwrap();
         let terms = stated_terms(&costs, None).unwrap();
-        assert_eq!(terms.len(), 2, "the row without a commitment id is not a commitment");
+        assert_eq!(
+            terms.len(),
+            2,
+            "the row without a commitment id is not a commitment"
+        );
         let ri = terms["arn:ri-1"];
         assert_eq!(ri.start_us, Some(JAN_2026));
         assert_eq!(ri.end_us, Some(JAN_2027));
@@ -216,7 +224,10 @@ mod tests {
         let terms = stated_terms(&costs, Some(&contracts)).unwrap();
         assert_eq!(terms["ri-1"].end_us, Some(JAN_2027));
         assert_eq!(terms["ri-1"].start_us, Some(JAN_2026));
-        assert_eq!(terms["ri-1"].source, "FOCUS 1.3 Contract Commitment dataset");
+        assert_eq!(
+            terms["ri-1"].source,
+            "FOCUS 1.3 Contract Commitment dataset"
+        );
         assert!(terms.contains_key("edp-1"));
     }
 

@@ -18,6 +18,8 @@ pub(crate) const DAY_US: i64 = 86_400_000_000;
 pub(crate) struct Context {
     /// FOCUS 1.2 rows (lazy), for the optimizers.
     pub costs: LazyFrame,
+    /// The FOCUS 1.3 Contract Commitment dataset, when the billing paths hold one.
+    pub commitments: Option<DataFrame>,
     /// What the billing load did.
     pub report: LoadReport,
     /// The billing currency (`USD`), empty when the data has none.
@@ -110,6 +112,7 @@ pub(crate) fn load_billing(params: &PlanParams) -> Result<Context> {
 
     Ok(Context {
         costs: billing.costs,
+        commitments: billing.commitments,
         report: billing.report,
         currency,
         daily,

@@ -20,6 +20,7 @@
 //! | PricingCategory | `pricing/term` (OnDemand -> Standard, Reserved -> Committed, Spot -> Dynamic); covered usage -> Committed; purchases -> Standard |
 //! | PricingQuantity, PricingUnit, ConsumedQuantity, ConsumedUnit | `lineItem/UsageAmount`, `pricing/unit` (consumed: usage rows only) |
 //! | CommitmentDiscountId/Type/Category/Status | `reservation/ReservationARN` (Reserved Instance, Usage) or `savingsPlan/SavingsPlanARN` (Savings Plan, Spend); Used on covered usage |
+//! | CommitmentDiscountQuantity/Unit | on covered usage: `lineItem/UsageAmount` Hours (DiscountedUsage), `savingsPlan/SavingsPlanEffectiveCost` USD (SavingsPlanCoveredUsage) |
 //! | ProviderName, PublisherName, InvoiceIssuerName, InvoiceId | `AWS`, `bill/BillingEntity`, `bill/InvoicingEntity`, `bill/InvoiceId` |
 //! | ServiceName, ServiceCategory | `product/ProductName` (CUR 2.0: `product` map's `product_name`; else `lineItem/ProductCode`), [`SERVICE_CATEGORY`] by product code |
 //! | RegionId, RegionName, AvailabilityZone | `product/regionCode` (else `product/region`), `product/location`, `lineItem/AvailabilityZone` |
@@ -276,6 +277,7 @@ pub fn mapping(probe: &Probe, format: BillingFormat) -> Result<Mapping> {
         reservation_arn: b.text("reservation/ReservationARN"),
     };
     let reservation_arn = components.reservation_arn.clone();
+    let savings_plan_used = components.savings_plan_effective.clone();
     b.m.output(
         "EffectiveCost",
         effective_cost(line_type.clone(), components),
@@ -335,7 +337,7 @@ pub fn mapping(probe: &Probe, format: BillingFormat) -> Result<Mapping> {
     b.m.output(
         "ConsumedQuantity",
         when(is(CONSUMPTION))
-            .then(amount)
+            .then(amount.clone())
             .otherwise(lit(NULL).cast(DataType::Float64)),
     );
     b.m.output(
@@ -370,6 +372,24 @@ pub fn mapping(probe: &Probe, format: BillingFormat) -> Result<Mapping> {
         "CommitmentDiscountStatus",
         when(commitment_id.is_not_null().and(category.eq(lit("Usage"))))
             .then(lit("Used"))
+            .otherwise(null_text()),
+    );
+    // What the covered usage consumed of its commitment: instance-hours of a reservation,
+    // dollars of a Savings Plan's commitment (its effective cost).
+    b.m.output(
+        "CommitmentDiscountQuantity",
+        when(is(&["DiscountedUsage"]))
+            .then(amount)
+            .when(is(&["SavingsPlanCoveredUsage"]))
+            .then(savings_plan_used)
+            .otherwise(lit(NULL).cast(DataType::Float64)),
+    );
+    b.m.output(
+        "CommitmentDiscountUnit",
+        when(is(&["DiscountedUsage"]))
+            .then(lit("Hours"))
+            .when(is(&["SavingsPlanCoveredUsage"]))
+            .then(lit("USD"))
             .otherwise(null_text()),
     );
 

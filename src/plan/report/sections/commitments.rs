@@ -44,7 +44,11 @@ fn pct(v: f64) -> String {
 
 /// The section, and the settings it used.
 pub(crate) fn section(ctx: &Context, settings: &mut Vec<Setting>) -> Result<Section> {
-    let bill = match bill_usage(ctx.costs.clone(), &BillingParams::default()) {
+    let billing_params = match &ctx.commitments {
+        Some(contracts) => BillingParams::default().contract_commitments(contracts)?,
+        None => BillingParams::default(),
+    };
+    let bill = match bill_usage(ctx.costs.clone(), &billing_params) {
         Ok(b) => b,
         Err(why) => {
             return Ok(Section::unavailable(
