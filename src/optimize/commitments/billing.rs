@@ -4,8 +4,9 @@
 //! **Eligible usage.** A `Usage` row whose `ConsumedUnit` counts hours (`Hours`, AWS's `Hrs`,
 //! Azure's `1 Hour`), whose `SkuPriceDetails` names an instance family and a vCPU count (FOCUS
 //! 1.2 `InstanceSeries`/`CoreCount`, AWS CUR's `CoreCount`, Azure's `VCPUs`, or looked up by
-//! instance type: [`super::instance_row`]) and which has a `RegionId` is one instance's
-//! hours; it adds `ConsumedQuantity` times its type's units to the pool `family/region` at the
+//! instance type: [`super::instance_row`]), which has a `RegionId` and whose
+//! `ServiceCategory` is `Compute` (database and cache nodes have reservations of their own) is
+//! one instance's hours; it adds `ConsumedQuantity` times its type's units to the pool `family/region` at the
 //! hour of its `ChargePeriodStart`. The units are the unit [`super::instruments_from_catalog`]
 //! prices ([`super::normalization`]): on AWS the instance type's normalization factor
 //! (normalized unit-hours, the unit of RI size flexibility; a size that cannot be read is
@@ -232,6 +233,7 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
     }
     let category = text(&df, "ChargeCategory")?;
     let unit = text(&df, "ConsumedUnit")?;
+    let service_category = text(&df, "ServiceCategory")?;
     let details = text(&df, "SkuPriceDetails")?;
     let region = text(&df, "RegionId")?;
     let providers = text(&df, "ProviderName")?;
@@ -262,6 +264,8 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
     let mut types: BTreeMap<String, (String, f64, Provider)> = BTreeMap::new();
     let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
     let mut shapes = Shapes::default();
+    // Types of eligible rows whose family or vCPUs were looked up.
+    let mut looked_up = std::collections::BTreeSet::new();
     let (mut eligible_rows, mut ineligible_rows, mut instance_hours) = (0, 0, 0.0);
     let (mut first, mut last) = (i64::MAX, i64::MIN);
     for row in 0..df.height() {
@@ -306,6 +310,7 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
             instance_type: row_type,
             family: row_family,
             vcpu,
+            looked_up: row_looked_up,
         } = instance;
         if let (Some(t), Some(fam), Some(v), Some(p)) = (&row_type, &row_family, vcpu, row_provider)
         {
@@ -402,8 +407,18 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
             }
         }
         let hours_per_unit = unit[row].as_deref().and_then(hours_per_unit);
-        let is_usage =
-            cat == "Usage" && hours_per_unit.is_some() && cstatus[row].as_deref() != Some("Unused");
+        // Database and cache nodes (`Databases` category, AWS `db.`/`cache.` types) have their
+        // own reservations: not compute pools.
+        let compute = service_category[row]
+            .as_deref()
+            .is_none_or(|c| c.eq_ignore_ascii_case("Compute"))
+            && !row_type
+                .as_deref()
+                .is_some_and(|t| t.starts_with("db.") || t.starts_with("cache."));
+        let is_usage = cat == "Usage"
+            && compute
+            && hours_per_unit.is_some()
+            && cstatus[row].as_deref() != Some("Unused");
         match (is_usage, row_family, vcpu, &region[row], hour[row]) {
             (true, Some(family), Some(vcpu), Some(reg), Some(h)) if vcpu > 0.0 => {
                 let qty = consumed[row].ok_or_else(|| {
@@ -418,6 +433,9 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
                 prov.insert(format!("{family}/{reg}"), p);
                 // A row without an instance type is keyed by its vCPUs (`#4`).
                 let itype = row_type.unwrap_or_else(|| format!("#{vcpu}"));
+                if row_looked_up {
+                    looked_up.insert(itype.clone());
+                }
                 types
                     .entry(itype.clone())
                     .or_insert((family.clone(), vcpu, p));
@@ -443,8 +461,8 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
         ));
     }
     let mut assumptions = Vec::new();
-    if !shapes.looked_up.is_empty() {
-        let named: Vec<&str> = shapes.looked_up.iter().map(String::as_str).collect();
+    let named: Vec<&str> = looked_up.iter().map(String::as_str).collect();
+    if !named.is_empty() {
         assumptions.push(format!(
             "the bill does not give the family or vCPUs of {} instance type(s) ({}): taken from the bundled catalog or the provider's naming rule",
             named.len(),

@@ -9,9 +9,9 @@
 //! | vCPUs | `vCPU`, `CoreCount` (FOCUS 1.2, AWS CUR), `VCPUs` (Azure), `vCPUs`; a number or numeric text | the type's vCPUs in the bundled catalog |
 //! | family | `InstanceFamily`, `InstanceSeries` (FOCUS 1.2) | the type's family in the bundled catalog, else AWS's rule (`m5.xlarge` -> `m5`) or GCP's (`n2-standard-4` -> `n2-standard`) |
 //!
-//! Catalog look-ups are said in the assumptions by the caller ([`Shapes::looked_up`]).
+//! Catalog look-ups are flagged ([`InstanceRow::looked_up`]) for the caller's assumptions.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -27,6 +27,8 @@ pub(super) struct InstanceRow {
     pub instance_type: Option<String>,
     pub family: Option<String>,
     pub vcpu: Option<f64>,
+    /// Whether the family or vCPUs came from the catalog or a naming rule.
+    pub looked_up: bool,
 }
 
 /// Hours per unit of a `ConsumedUnit` that counts hours: 1 for `Hours` (FOCUS), `Hrs` (AWS
@@ -84,12 +86,10 @@ fn family_by_name(provider: Provider, instance_type: &str) -> Option<String> {
 }
 
 /// Instance shapes of the bundled catalog by provider and type, read once when a row needs
-/// them; the types looked up are remembered for the assumptions.
+/// them.
 #[derive(Default)]
 pub(super) struct Shapes {
     table: Option<HashMap<(Provider, String), (String, f64)>>,
-    /// Types whose family or vCPUs came from the catalog or a naming rule.
-    pub looked_up: BTreeSet<String>,
 }
 
 impl Shapes {
@@ -118,6 +118,7 @@ impl Shapes {
         let instance_type = text_of(json, &TYPE_KEYS);
         let mut family = text_of(json, &FAMILY_KEYS);
         let mut vcpu = number_of(json, &VCPU_KEYS).filter(|v| *v > 0.0);
+        let mut looked_up = false;
         if let (Some(t), true) = (&instance_type, family.is_none() || vcpu.is_none()) {
             let shape = self.shape(provider, t);
             if family.is_none() {
@@ -129,14 +130,13 @@ impl Shapes {
             if vcpu.is_none() {
                 vcpu = shape.map(|s| s.1).filter(|v| *v > 0.0);
             }
-            if family.is_some() && vcpu.is_some() {
-                self.looked_up.insert(t.clone());
-            }
+            looked_up = true;
         }
         InstanceRow {
             instance_type,
             family,
             vcpu,
+            looked_up,
         }
     }
 }
