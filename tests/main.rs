@@ -9,7 +9,7 @@ mod billing_gcp;
 mod billing_properties;
 mod catalog_cli;
 mod cli;
-mod commitments_cur;
+mod commitments_exports;
 mod commitments_focus;
 mod forecast_cli;
 mod generate;

@@ -118,6 +118,42 @@ pub(crate) fn optimize_commitments(
     ))
 }
 
+/// The backtest settings both backtest bindings take from Python.
+struct Policy<'a> {
+    lookback_hours: usize,
+    scenarios: &'a str,
+    paths: usize,
+    cost_of_capital: f64,
+    max_samples: usize,
+    seed: u64,
+}
+
+/// `base` (purchase hour and evaluated hours) with the policy settings, checked.
+fn backtest_params(mut base: BacktestParams, policy: &Policy<'_>) -> Result<BacktestParams> {
+    let paths = policy.paths;
+    base.scenarios = match policy.scenarios {
+        "forecast" => Scenarios::Forecast { paths },
+        "bootstrap" => Scenarios::Bootstrap { paths },
+        other => {
+            return Err(Error::parameter(
+                "scenarios",
+                format!("'{other}' is not one of forecast, bootstrap"),
+            ))
+        }
+    };
+    if paths == 0 {
+        return Err(Error::parameter("paths", "must be >= 1"));
+    }
+    base.lookback_hours = policy.lookback_hours;
+    base.seed = policy.seed;
+    base.optimizer = CommitmentParams::default()
+        .cost_of_capital(policy.cost_of_capital)
+        .max_samples(policy.max_samples)
+        .seed(policy.seed);
+    base.optimizer.check()?;
+    Ok(base)
+}
+
 /// `backtest_commitments(history, offers, existing, *, buy_hour, eval_hours, ...)` ->
 /// `(policies, monthly)`.
 #[pyfunction]
@@ -142,28 +178,18 @@ pub(crate) fn backtest_commitments(
     let existing = existing.map(|e| frame_arg(py, e, "existing")).transpose()?;
     let scenarios = scenarios.to_string();
     let (policies, monthly) = run(py, move || {
-        let how = match scenarios.as_str() {
-            "forecast" => Scenarios::Forecast { paths },
-            "bootstrap" => Scenarios::Bootstrap { paths },
-            other => {
-                return Err(Error::parameter(
-                    "scenarios",
-                    format!("'{other}' is not one of forecast, bootstrap"),
-                ))
-            }
-        };
-        if paths == 0 {
-            return Err(Error::parameter("paths", "must be >= 1"));
-        }
+        let params = backtest_params(
+            BacktestParams::new(buy_hour, eval_hours),
+            &Policy {
+                lookback_hours,
+                scenarios: &scenarios,
+                paths,
+                cost_of_capital,
+                max_samples,
+                seed,
+            },
+        )?;
         let (problem, _) = problem_from_frames(&history, &offers, existing.as_ref())?;
-        let mut params = BacktestParams::new(buy_hour, eval_hours);
-        params.lookback_hours = lookback_hours;
-        params.scenarios = how;
-        params.seed = seed;
-        params.optimizer = CommitmentParams::default()
-            .cost_of_capital(cost_of_capital)
-            .max_samples(max_samples)
-            .seed(seed);
         let result = backtest(
             &problem.usage,
             &problem.instruments,
@@ -337,28 +363,17 @@ pub(crate) fn backtest_bill(
     let costs = frame_arg(py, costs, "billing")?;
     let scenarios = scenarios.to_string();
     let (policies, monthly, notes, hours) = run(py, move || {
-        let how = match scenarios.as_str() {
-            "forecast" => Scenarios::Forecast { paths },
-            "bootstrap" => Scenarios::Bootstrap { paths },
-            other => {
-                return Err(Error::parameter(
-                    "scenarios",
-                    format!("'{other}' is not one of forecast, bootstrap"),
-                ))
-            }
-        };
-        if paths == 0 {
-            return Err(Error::parameter("paths", "must be >= 1"));
-        }
-        let mut params = BacktestParams::new(0, eval_hours.unwrap_or(usize::MAX));
-        params.lookback_hours = lookback_hours;
-        params.scenarios = how;
-        params.seed = seed;
-        params.optimizer = CommitmentParams::default()
-            .cost_of_capital(cost_of_capital)
-            .max_samples(max_samples)
-            .seed(seed);
-        params.optimizer.check()?;
+        let params = backtest_params(
+            BacktestParams::new(0, eval_hours.unwrap_or(usize::MAX)),
+            &Policy {
+                lookback_hours,
+                scenarios: &scenarios,
+                paths,
+                cost_of_capital,
+                max_samples,
+                seed,
+            },
+        )?;
         let result = commitments::backtest_bill(
             costs.lazy(),
             &catalog_of(&catalog)?,

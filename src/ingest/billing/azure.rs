@@ -225,7 +225,7 @@ pub fn cost_view(probe: &Probe, cols: &Columns) -> (CostView, String) {
 /// | ListCost, ContractedCost | `paygCostInBillingCurrency` or `PayGPrice` x `Quantity`; `UnitPrice` x `Quantity` (else cost) |
 /// | ChargeCategory, ChargeClass | `ChargeType`: Usage, Unused* -> Usage; Purchase -> Purchase; Refund -> Purchase + Correction; Tax; Credit; RoundingAdjustment -> Adjustment |
 /// | ChargeFrequency, PricingCategory | `Frequency`; `PricingModel` (OnDemand -> Standard, Reservation/SavingsPlan -> Committed, Spot -> Dynamic) |
-/// | CommitmentDiscount* | `benefitId`/`ReservationId`, `benefitName`/`ReservationName`; Used on covered usage, Unused on Unused* rows |
+/// | CommitmentDiscount* | `benefitId`/`ReservationId`, `benefitName`/`ReservationName`; Used on covered usage, Unused on Unused* rows; Quantity: the row's hours (reservation, Unit `Hours`) or cost (savings plan) |
 /// | BillingAccount*, SubAccount* | `BillingAccountId/Name` (MCA: `billingProfileId/Name`); `SubscriptionId`/`SubscriptionGuid`, `SubscriptionName` |
 /// | BillingPeriodStart/End | `BillingPeriodStartDate`/`EndDate` (inclusive), else the usage date's calendar month |
 /// | ChargePeriodStart/End | `Date`/`UsageDateTime`, plus one day |

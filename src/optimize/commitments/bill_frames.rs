@@ -11,6 +11,7 @@
 use polars::prelude::*;
 
 use super::billing::{BillUsage, HOUR_US};
+use super::frames::strings;
 use super::{Instrument, Pool, PoolKey};
 use crate::error::{Error, Position, Result};
 use crate::optimize::catalog::Provider;
@@ -90,28 +91,7 @@ pub fn offers_frame(pools: &[Pool], instruments: &[Instrument]) -> Result<DataFr
 /// # Errors
 /// [`Error::Data`] naming the column (and row and value) missing, null or not a provider.
 pub fn pools_from_frame(df: &DataFrame) -> Result<Vec<PoolKey>> {
-    let col = |name: &str| -> Result<Vec<String>> {
-        let c = df.column(name).map_err(|_| {
-            Error::data(
-                Position::default().column(name),
-                "the pools frame has no such column (expected pool, provider, region, family)",
-            )
-        })?;
-        c.cast(&DataType::String)?
-            .as_materialized_series()
-            .str()?
-            .iter()
-            .enumerate()
-            .map(|(row, v)| {
-                v.map(str::to_string).ok_or_else(|| {
-                    Error::data(
-                        Position::default().row(row as u64 + 1).column(name),
-                        "null in the pools frame",
-                    )
-                })
-            })
-            .collect()
-    };
+    let col = |name: &str| strings(df, "pools", name);
     let (ids, providers, regions, families) = (
         col("pool")?,
         col("provider")?,

@@ -6,8 +6,9 @@
 //! 1.2 `InstanceSeries`/`CoreCount`, AWS CUR's `CoreCount`, Azure's `VCPUs`, or looked up by
 //! instance type: [`super::instance_row`]), which has a `RegionId` and whose
 //! `ServiceCategory` is `Compute` (database and cache nodes have reservations of their own) is
-//! one instance's hours; it adds `ConsumedQuantity` times its type's units to the pool `family/region` at the
-//! hour of its `ChargePeriodStart`. The units are the unit [`super::instruments_from_catalog`]
+//! one instance's hours; it adds `ConsumedQuantity` times its type's units to the pool
+//! `family/region` at the hour of its `ChargePeriodStart` (a row spanning several hours, as
+//! in daily AWS CUR and Azure exports, is spread evenly over the hours of its charge period). The units are the unit [`super::instruments_from_catalog`]
 //! prices ([`super::normalization`]): on AWS the instance type's normalization factor
 //! (normalized unit-hours, the unit of RI size flexibility; a size that cannot be read is
 //! taken at 2 units per vCPU, said in the assumptions), on Azure and GCP its vCPUs
@@ -31,13 +32,15 @@
 //!   end is the user's ([`BillingParams::end`]), else the one the bill's other columns state
 //!   (AWS CUR `reservation/EndTime`, `savingsPlan/EndTime`, or the FOCUS 1.3 Contract
 //!   Commitment dataset given by [`BillingParams::contract_commitments`]: [`super::terms`]),
-//!   else start plus the `Term` of its `SkuPriceDetails` (`1yr`, `3yr`), else start plus
+//!   else start plus the `Term` of its `SkuPriceDetails` (`1yr`, `3yr`) or Azure's `Term`
+//!   column (months), else start plus
 //!   [`BillingParams::term_years`]; each guess is written in [`BillUsage::assumptions`].
 
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
+use super::bill_columns::{detail, hours_of, number, provider, term_years_of, text};
 use super::instance_row::{hours_per_unit, InstanceRow, Shapes};
 use super::normalization::normalization_factor;
 use super::owned::{names_plan_type, resolve, Acc, TypeUnits};
@@ -136,85 +139,6 @@ pub struct BillUsage {
     pub assumptions: Vec<String>,
 }
 
-fn text(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    let Ok(col) = df.column(name) else {
-        return Ok(vec![None; df.height()]);
-    };
-    let col = col.cast(&DataType::String)?;
-    Ok(col
-        .as_materialized_series()
-        .str()?
-        .iter()
-        .map(|v| {
-            v.map(str::trim)
-                .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("null"))
-                .map(str::to_string)
-        })
-        .collect())
-}
-
-fn number(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
-    let Ok(col) = df.column(name) else {
-        return Ok(vec![None; df.height()]);
-    };
-    let cast = col.cast(&DataType::Float64)?;
-    let values = cast.f64()?;
-    let raw = text(df, name)?;
-    values
-        .iter()
-        .zip(raw)
-        .enumerate()
-        .map(|(row, (v, raw))| match (v, raw) {
-            (None, Some(s)) => Err(Error::data(
-                Position::default()
-                    .row(row as u64 + 1)
-                    .column(name)
-                    .value(s),
-                "expected a number",
-            )),
-            (v, _) => Ok(v),
-        })
-        .collect()
-}
-
-fn hours_of(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
-    let col = df.column(name).map_err(|_| {
-        Error::parameter(
-            "billing",
-            format!("column '{name}' is missing: hourly usage needs the charge period"),
-        )
-    })?;
-    let utc = DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC));
-    let ts = col.cast(&utc)?.cast(&DataType::Int64)?;
-    Ok(ts
-        .i64()?
-        .iter()
-        .map(|v| v.map(|t| t.div_euclid(HOUR_US) * HOUR_US))
-        .collect())
-}
-
-fn detail<'a>(json: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
-    json.get(key)
-}
-
-fn provider(name: Option<&str>) -> Result<Provider> {
-    let lower = name.unwrap_or("aws").to_ascii_lowercase();
-    if lower.contains("aws") || lower.contains("amazon") {
-        Ok(Provider::Aws)
-    } else if lower.contains("azure") || lower.contains("microsoft") {
-        Ok(Provider::Azure)
-    } else if lower.contains("google") || lower.contains("gcp") {
-        Ok(Provider::Gcp)
-    } else {
-        Err(Error::data(
-            Position::default()
-                .column("ProviderName")
-                .value(name.unwrap_or_default()),
-            "unknown provider (expected AWS, Azure or Google Cloud)",
-        ))
-    }
-}
-
 /// Reads eligible usage and owned commitments from a FOCUS 1.2 frame (module docs).
 ///
 /// # Errors
@@ -234,11 +158,25 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
     let category = text(&df, "ChargeCategory")?;
     let unit = text(&df, "ConsumedUnit")?;
     let service_category = text(&df, "ServiceCategory")?;
+    let x_term = text(&df, "x_Term")?;
     let details = text(&df, "SkuPriceDetails")?;
     let region = text(&df, "RegionId")?;
     let providers = text(&df, "ProviderName")?;
     let consumed = number(&df, "ConsumedQuantity")?;
     let hour = hours_of(&df, "ChargePeriodStart")?;
+    // Hours each row spans: daily exports (AWS CUR daily, Azure) are spread evenly.
+    let spans: Vec<i64> = if df.column("ChargePeriodEnd").is_ok() {
+        let ends = hours_of(&df, "ChargePeriodEnd")?;
+        hour.iter()
+            .zip(ends)
+            .map(|(start, end)| match (start, end) {
+                (Some(s), Some(e)) if e > *s => (e - s) / HOUR_US,
+                _ => 1,
+            })
+            .collect()
+    } else {
+        vec![1; df.height()]
+    };
     let cid = text(&df, "CommitmentDiscountId")?;
     let ctype = text(&df, "CommitmentDiscountType")?;
     let ccat = text(&df, "CommitmentDiscountCategory")?;
@@ -374,11 +312,15 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
                 }
             }
             if cat == "Purchase" || cstatus[row].as_deref() == Some("Unused") {
-                a.term = a.term.or_else(|| {
-                    s("Term").and_then(|t| t.trim_end_matches("yr").parse::<u8>().ok())
-                });
+                a.term = a
+                    .term
+                    .or_else(|| s("Term").as_deref().and_then(term_years_of));
                 a.hourly_commitment = a.hourly_commitment.or_else(|| f("HourlyCommitment"));
                 a.instance_count = a.instance_count.or_else(|| f("InstanceCount"));
+            }
+            if a.term.is_none() {
+                // Azure exports state the term in months on every row (`Term` 12 or 36).
+                a.term = x_term[row].as_deref().and_then(term_years_of);
             }
             if a.region.is_none() {
                 a.region.clone_from(&region[row]);
@@ -390,9 +332,12 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
             } else if matches!(cstatus[row].as_deref(), Some("Used" | "Unused")) {
                 if let Some(h) = hour[row] {
                     let q = cqty[row].unwrap_or(0.0);
-                    let slot = a.hours.entry(h).or_insert((0.0, 0.0));
-                    slot.0 += q;
-                    slot.1 += effective[row].unwrap_or(0.0);
+                    let n = spans[row];
+                    for k in 0..n {
+                        let slot = a.hours.entry(h + k * HOUR_US).or_insert((0.0, 0.0));
+                        slot.0 += q / n as f64;
+                        slot.1 += effective[row].unwrap_or(0.0) / n as f64;
+                    }
                     *a.by_type
                         .entry(row_type.clone().unwrap_or_default())
                         .or_insert(0.0) += q;
@@ -439,17 +384,19 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
                 types
                     .entry(itype.clone())
                     .or_insert((family.clone(), vcpu, p));
-                *usage
+                let n = spans[row];
+                let series = usage
                     .entry((family, reg.clone()))
                     .or_default()
                     .entry(itype)
-                    .or_default()
-                    .entry(h)
-                    .or_insert(0.0) += qty;
+                    .or_default();
+                for k in 0..n {
+                    *series.entry(h + k * HOUR_US).or_insert(0.0) += qty / n as f64;
+                }
                 instance_hours += qty;
                 eligible_rows += 1;
                 first = first.min(h);
-                last = last.max(h);
+                last = last.max(h + (n - 1) * HOUR_US);
             }
             _ => ineligible_rows += 1,
         }

@@ -183,3 +183,55 @@ fn a_given_end_date_wins_over_the_bills_term() {
     );
     assert_eq!(bill.assumptions.len(), 1);
 }
+
+#[test]
+fn terms_are_read_in_every_providers_spelling() {
+    use super::bill_columns::term_years_of;
+    for (text, years) in [
+        ("1yr", 1),
+        ("3yr", 3),
+        ("12", 1),
+        ("36", 3),
+        ("P1Y", 1),
+        ("3 Years", 3),
+        ("36 months", 3),
+    ] {
+        assert_eq!(term_years_of(text), Some(years), "{text}");
+    }
+    for text in ["", "forever", "7", "18", "P9Y"] {
+        assert_eq!(term_years_of(text), None, "{text}");
+    }
+}
+
+#[test]
+fn a_daily_row_is_spread_over_its_24_hours() {
+    // One m5.xlarge (8 normalized units) for 12 instance-hours on one day, as daily CUR and
+    // Azure exports give it: half an instance each hour, 4 units an hour.
+    let utc = DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC));
+    let day = 1_777_593_600_000_000_i64; // 2026-05-01
+    let df = df!(
+        "ChargeCategory" => ["Usage"],
+        "ConsumedQuantity" => [12.0],
+        "ConsumedUnit" => ["Hrs"],
+        "SkuPriceDetails" => [r#"{"InstanceType":"m5.xlarge","CoreCount":"4"}"#],
+        "RegionId" => ["us-east-1"],
+        "ProviderName" => ["AWS"],
+        "ServiceCategory" => ["Compute"],
+        "ChargePeriodStart" => [day],
+        "ChargePeriodEnd" => [day + 24 * super::billing::HOUR_US],
+    )
+    .unwrap()
+    .lazy()
+    .with_columns([
+        col("ChargePeriodStart").cast(utc.clone()),
+        col("ChargePeriodEnd").cast(utc),
+    ]);
+    let read = bill_usage(df, &BillingParams::default()).unwrap();
+    assert_eq!(read.hours, 24);
+    assert!(
+        read.values.iter().all(|v| (v - 4.0).abs() < 1e-12),
+        "{:?}",
+        read.values
+    );
+    assert_eq!(read.instance_hours, 12.0);
+}

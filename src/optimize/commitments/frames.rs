@@ -39,7 +39,8 @@ fn column<'a>(df: &'a DataFrame, what: &str, name: &str) -> Result<&'a Column> {
     })
 }
 
-fn strings(df: &DataFrame, what: &str, name: &str) -> Result<Vec<String>> {
+/// The text column `name` of the `what` frame, with no nulls.
+pub(super) fn strings(df: &DataFrame, what: &str, name: &str) -> Result<Vec<String>> {
     let col = column(df, what, name)?.cast(&DataType::String)?;
     col.as_materialized_series()
         .str()?

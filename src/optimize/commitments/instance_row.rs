@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | instance type | `InstanceType` (FOCUS, AWS CUR), `ServiceType` (Azure `AdditionalInfo`), `MachineType`, `VmSize` | none |
 //! | vCPUs | `vCPU`, `CoreCount` (FOCUS 1.2, AWS CUR), `VCPUs` (Azure), `vCPUs`; a number or numeric text | the type's vCPUs in the bundled catalog |
-//! | family | `InstanceFamily`, `InstanceSeries` (FOCUS 1.2) | the type's family in the bundled catalog, else AWS's rule (`m5.xlarge` -> `m5`) or GCP's (`n2-standard-4` -> `n2-standard`) |
+//! | family | `InstanceFamily`, `InstanceSeries` (FOCUS 1.2) | the type's family in the bundled catalog, else AWS's rule (`m5.xlarge` -> `m5`), GCP's (`n2-standard-4` -> `n2-standard`) or Azure's (`Standard_D4s_v3` -> `Dsv3`, the catalog's naming) |
 //!
 //! Catalog look-ups are flagged ([`InstanceRow::looked_up`]) for the caller's assumptions.
 
@@ -81,6 +81,26 @@ fn family_by_name(provider: Provider, instance_type: &str) -> Option<String> {
             .rsplit_once('-')
             .filter(|(_, size)| size.chars().all(|c| c.is_ascii_digit()) && !size.is_empty())
             .map(|(family, _)| family.to_string()),
+        Provider::Azure => {
+            // `Standard_D4s_v3` -> `Dsv3`, `Standard_DS2_v2` -> `DSv2`, `Standard_E16-4as_v4`
+            // -> `Easv4`: the series letters, the feature letters after the size, the version.
+            let name = instance_type
+                .strip_prefix("Standard_")
+                .or_else(|| instance_type.strip_prefix("Basic_"))?;
+            let (size, version) = name.split_once('_').unwrap_or((name, ""));
+            let series: String = size.chars().take_while(char::is_ascii_alphabetic).collect();
+            let rest = &size[series.len()..];
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            if series.is_empty() || digits == 0 {
+                return None;
+            }
+            // A constrained-vCPU size (`-4`) keeps only its feature letters.
+            let features: String = rest[digits..]
+                .chars()
+                .filter(char::is_ascii_alphabetic)
+                .collect();
+            Some(format!("{series}{features}{version}"))
+        }
         _ => None,
     }
 }
@@ -190,6 +210,19 @@ mod tests {
             family_by_name(Provider::Aws, "db.r5.large").as_deref(),
             Some("db.r5")
         );
+        // Azure: as the bundled catalog names its series (Standard_D2s_v4 is in Dsv4).
+        for (size, family) in [
+            ("Standard_D2s_v4", "Dsv4"),
+            ("Standard_DS2_v2", "DSv2"),
+            ("Standard_B2s", "Bs"),
+            ("Standard_E16-4as_v4", "Easv4"),
+        ] {
+            assert_eq!(
+                family_by_name(Provider::Azure, size).as_deref(),
+                Some(family)
+            );
+        }
+        assert_eq!(family_by_name(Provider::Azure, "Standard"), None);
     }
 
     #[test]

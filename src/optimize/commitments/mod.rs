@@ -68,6 +68,7 @@
 mod apply;
 mod backtest;
 mod bill_backtest;
+mod bill_columns;
 mod bill_frames;
 #[cfg(test)]
 mod bill_tests;

@@ -237,7 +237,7 @@ pub(super) fn resolve(
             (end, source, a.term.unwrap_or(years))
         } else if let Some(t) = a.term {
             assumptions.push(format!(
-                "commitment '{id}': FOCUS 1.2 has no end date; assumed start + {t} years (Term in SkuPriceDetails)"
+                "commitment '{id}': FOCUS 1.2 has no end date; assumed start + {t} year(s) (the bill's Term)"
             ));
             (start + i64::from(t) * YEAR_US, "bill term", t)
         } else {

@@ -397,7 +397,28 @@ fn commitment(b: &mut Builder<'_>, row: &Row) {
         .when(row.covered())
         .then(lit("Used"))
         .otherwise(text_null());
-    b.m.output("CommitmentDiscountStatus", status);
+    b.m.output("CommitmentDiscountStatus", status.clone());
+    // What a covered or unused row counts of its commitment: hours of a reservation, the
+    // amount of a savings plan's commitment (its cost; 0 on covered usage in actual cost).
+    let counted = status.is_not_null();
+    let hours = row
+        .quantity
+        .clone()
+        .unwrap_or_else(|| null_of(DataType::Float64));
+    b.m.output(
+        "CommitmentDiscountQuantity",
+        when(counted.clone().and(eq(&kind, "Reservation")))
+            .then(hours)
+            .when(counted.clone().and(eq(&kind, "Savings Plan")))
+            .then(row.cost.clone())
+            .otherwise(null_of(DataType::Float64)),
+    );
+    b.m.output(
+        "CommitmentDiscountUnit",
+        when(counted.and(eq(&kind, "Reservation")))
+            .then(lit("Hours"))
+            .otherwise(text_null()),
+    );
 }
 
 /// Billing account (MCA: the billing profile), subscription, currencies, invoice, provider.

@@ -1,12 +1,14 @@
-//! The commitment optimizer's inputs read from an AWS legacy CUR, end to end: the loader's
-//! FOCUS rows (`CoreCount`, `Hrs`, covered quantities) give eligible usage in normalized
-//! units, and the owned reservation and Savings Plan with the start and end dates the CUR
-//! states (`reservation/EndTime`, `savingsPlan/EndTime`), worked by hand below.
+//! The commitment optimizer's inputs read from provider exports, end to end. An AWS legacy
+//! CUR: the loader's FOCUS rows (`CoreCount`, `Hrs`, covered quantities) give eligible usage in
+//! normalized units, and the owned reservation and Savings Plan with the start and end dates
+//! the CUR states (`reservation/EndTime`, `savingsPlan/EndTime`), worked by hand below. The
+//! real Azure EA amortized sample: daily VM rows (`1 Hour`, `VCPUs`) spread over their day,
+//! and the reservation and savings plan with the `Term` in months.
 
 use capcast::ingest::read_billing;
 use capcast::optimize::commitments::{bill_usage, BillingParams};
 
-use crate::common::{strict, write_file};
+use crate::common::{shared, strict, write_file};
 
 const HEADER: &str = "identity/LineItemId,identity/TimeInterval,bill/PayerAccountId,bill/BillingPeriodStartDate,bill/BillingPeriodEndDate,lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/UsageEndDate,lineItem/ProductCode,lineItem/UsageType,lineItem/ResourceId,lineItem/UsageAmount,lineItem/CurrencyCode,lineItem/UnblendedRate,lineItem/UnblendedCost,product/instanceType,product/vcpu,product/regionCode,pricing/term,pricing/unit,reservation/ReservationARN,reservation/EffectiveCost,reservation/StartTime,reservation/EndTime,savingsPlan/SavingsPlanARN,savingsPlan/SavingsPlanEffectiveCost,savingsPlan/StartTime,savingsPlan/EndTime,savingsPlan/OfferingType";
 
@@ -112,4 +114,41 @@ fn the_contract_commitment_dataset_dates_win_and_user_ends_win_over_both() {
     let read = bill_usage(billing.costs, &given).unwrap();
     let ri = read.owned.iter().find(|c| c.id == RI).unwrap();
     assert_eq!((ri.end_us, ri.end_source.as_str()), (MAY_2026, "given"));
+}
+
+#[test]
+fn the_azure_sample_gives_vm_usage_spread_over_its_days_and_the_commitments_terms() {
+    let path = shared("billing/azure/ea-amortized-small.csv");
+    let billing = read_billing(&[&path], &strict()).unwrap();
+    let read = bill_usage(billing.costs, &BillingParams::default()).unwrap();
+    // Two VM rows: 8 hours of a reserved Standard_DS2_v2 (2 VCPUs) on 2023-09-22 and 0.32 hours
+    // of a Standard_B2s (2 VCPUs) under the savings plan on 2023-09-03; the on-demand
+    // Standard_D2s_v3 row states no VCPUs and the bundled catalog does not list it.
+    let ids: Vec<&str> = read.pools.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["Bs/eastus", "DSv2/eastus"]);
+    assert_eq!(read.eligible_rows, 2);
+    assert!((read.instance_hours - (8.0 + 0.32085564)).abs() < 1e-9);
+    // Daily rows are spread over their 24 hours: the DS2_v2 pool holds 8 * 2 / 24 vCPUs at
+    // each hour of its day, and its vCPU-hours add up to the row's.
+    let hours = read.hours;
+    let ds2 = &read.values[hours..];
+    let busy: Vec<f64> = ds2.iter().copied().filter(|v| *v > 0.0).collect();
+    assert_eq!(busy.len(), 24);
+    assert!(busy.iter().all(|v| (v - 16.0 / 24.0).abs() < 1e-12));
+
+    let find = |part: &str| read.owned.iter().find(|c| c.id.contains(part)).unwrap();
+    let ri = find("reservations/f39d1c73");
+    assert_eq!(
+        (ri.kind.as_str(), ri.scope.as_str()),
+        ("reserved_instance", "DSv2/eastus")
+    );
+    // 8 instance-hours over the day: a third of an instance, 2/3 vCPU, each hour, at the
+    // row's cost 0.493152 over its 16 vCPU-hours.
+    assert!((ri.quantity - 2.0 / 3.0).abs() < 1e-12, "{}", ri.quantity);
+    assert!((ri.unit_price - 0.493152 / 16.0).abs() < 1e-12);
+    // Term 12 (months) in the export: one year.
+    assert_eq!((ri.term_years, ri.end_source.as_str()), (1, "bill term"));
+    let sp = find("savingsPlans/09ff8291");
+    assert_eq!(sp.kind, "savings_plan_compute");
+    assert_eq!(sp.term_years, 3, "Term 36 (months)");
 }
