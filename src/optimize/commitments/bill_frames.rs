@@ -91,6 +91,14 @@ pub fn offers_frame(pools: &[Pool], instruments: &[Instrument]) -> Result<DataFr
 /// # Errors
 /// [`Error::Data`] naming the column (and row and value) missing, null or not a provider.
 pub fn pools_from_frame(df: &DataFrame) -> Result<Vec<PoolKey>> {
+    for name in ["pool", "provider", "region", "family"] {
+        if df.column(name).is_err() {
+            return Err(Error::data(
+                Position::default().column(name),
+                "the pools frame has no such column (expected pool, provider, region, family)",
+            ));
+        }
+    }
     let col = |name: &str| strings(df, "pools", name);
     let (ids, providers, regions, families) = (
         col("pool")?,

@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
+use super::bill_columns::text;
 use crate::error::{Error, Position, Result};
 
 /// One commitment's accounting.
@@ -49,23 +50,6 @@ pub struct BillAccounting {
     /// Share of eligible usage (list value) covered by commitments; `None` without list
     /// prices.
     pub coverage: Option<f64>,
-}
-
-fn text(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    let Ok(col) = df.column(name) else {
-        return Ok(vec![None; df.height()]);
-    };
-    let col = col.cast(&DataType::String)?;
-    Ok(col
-        .as_materialized_series()
-        .str()?
-        .iter()
-        .map(|v| {
-            v.map(str::trim)
-                .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("null"))
-                .map(str::to_string)
-        })
-        .collect())
 }
 
 fn number(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
