@@ -51,6 +51,8 @@ use crate::optimize::catalog::Provider;
 
 pub(super) const HOUR_US: i64 = 3_600_000_000;
 pub(super) const YEAR_US: i64 = 8760 * HOUR_US;
+/// The longest charge period spread over its hours (31 days).
+const MAX_SPREAD_HOURS: i64 = 31 * 24;
 
 /// How [`bill_usage`] reads commitments whose end the bill does not say.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -164,13 +166,17 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
     let providers = text(&df, "ProviderName")?;
     let consumed = number(&df, "ConsumedQuantity")?;
     let hour = hours_of(&df, "ChargePeriodStart")?;
-    // Hours each row spans: daily exports (AWS CUR daily, Azure) are spread evenly.
+    // Hours each row spans: daily exports (AWS CUR daily, Azure) are spread evenly. A period
+    // longer than a month (a malformed end) stays at its start hour, as without an end, so
+    // one row cannot stretch the usage over years.
     let spans: Vec<i64> = if df.column("ChargePeriodEnd").is_ok() {
         let ends = hours_of(&df, "ChargePeriodEnd")?;
         hour.iter()
             .zip(ends)
             .map(|(start, end)| match (start, end) {
-                (Some(s), Some(e)) if e > *s => (e - s) / HOUR_US,
+                (Some(s), Some(e)) if e > *s && e - s <= MAX_SPREAD_HOURS * HOUR_US => {
+                    (e - s) / HOUR_US
+                }
                 _ => 1,
             })
             .collect()

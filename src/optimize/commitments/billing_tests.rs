@@ -235,3 +235,30 @@ fn a_daily_row_is_spread_over_its_24_hours() {
     );
     assert_eq!(read.instance_hours, 12.0);
 }
+
+#[test]
+fn a_row_with_an_end_years_away_stays_at_its_start_hour() {
+    // A malformed 10-year charge period is not spread over 87,600 hours.
+    let utc = DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC));
+    let day = 1_777_593_600_000_000_i64; // 2026-05-01
+    let hour = super::billing::HOUR_US;
+    let df = df!(
+        "ChargeCategory" => ["Usage"],
+        "ConsumedQuantity" => [1.0],
+        "ConsumedUnit" => ["Hours"],
+        "SkuPriceDetails" => [r#"{"InstanceType":"m5.xlarge","CoreCount":4}"#],
+        "RegionId" => ["us-east-1"],
+        "ProviderName" => ["AWS"],
+        "ChargePeriodStart" => [day],
+        "ChargePeriodEnd" => [day + 87_600 * hour],
+    )
+    .unwrap()
+    .lazy()
+    .with_columns([
+        col("ChargePeriodStart").cast(utc.clone()),
+        col("ChargePeriodEnd").cast(utc),
+    ]);
+    let read = bill_usage(df, &BillingParams::default()).unwrap();
+    assert_eq!(read.hours, 1);
+    assert_eq!(read.values, [8.0]);
+}
