@@ -11,6 +11,7 @@ mod catalog_cli;
 mod cli;
 mod commitments_exports;
 mod commitments_focus;
+mod commitments_gcp;
 mod forecast_cli;
 mod generate;
 mod plan_inputs;

@@ -14,6 +14,7 @@
 //! Custom, sole-tenant, spot, preemptible, GPU and other SKUs are skipped and counted; a CPU
 //! SKU not priced per hour or a RAM SKU not priced per GiB-hour is skipped and counted too.
 
+use super::gcp_sku::{compute_sku, SERIES};
 use super::shapes::{family_and_generation, gcp_machine_shape};
 use super::{Architecture, Catalog, Instance, Offer, OfferKind, Payment, Provider};
 use crate::error::{Error, Position, Result};
@@ -77,95 +78,6 @@ struct Money {
     nanos: i64,
 }
 
-/// The predefined sizes (vCPU counts) of each series and its machine kinds.
-const SERIES: [(&str, &[&str], &[u32]); 11] = [
-    (
-        "n1",
-        &["standard", "highmem", "highcpu"],
-        &[1, 2, 4, 8, 16, 32, 64, 96],
-    ),
-    (
-        "n2",
-        &["standard", "highmem", "highcpu"],
-        &[2, 4, 8, 16, 32, 48, 64, 80, 96, 128],
-    ),
-    (
-        "n2d",
-        &["standard", "highmem", "highcpu"],
-        &[2, 4, 8, 16, 32, 48, 64, 80, 96],
-    ),
-    (
-        "e2",
-        &["standard", "highmem", "highcpu"],
-        &[2, 4, 8, 16, 32],
-    ),
-    ("c2", &["standard"], &[4, 8, 16, 30, 60]),
-    (
-        "c2d",
-        &["standard", "highmem", "highcpu"],
-        &[2, 4, 8, 16, 32, 56, 112],
-    ),
-    (
-        "c3",
-        &["standard", "highmem", "highcpu"],
-        &[4, 8, 22, 44, 88, 176],
-    ),
-    (
-        "c3d",
-        &["standard", "highmem", "highcpu"],
-        &[4, 8, 16, 30, 60, 90, 180, 360],
-    ),
-    ("t2d", &["standard"], &[1, 2, 4, 8, 16, 32, 48, 60]),
-    (
-        "n4",
-        &["standard", "highmem", "highcpu"],
-        &[2, 4, 8, 16, 32, 48, 64, 80],
-    ),
-    (
-        "c4",
-        &["standard", "highmem", "highcpu"],
-        &[2, 4, 8, 16, 32, 48, 96, 192],
-    ),
-];
-
-/// The machine series a SKU description names, if it is a predefined vCPU or RAM SKU.
-fn series_of(description: &str) -> Option<&'static str> {
-    let d = description.to_ascii_lowercase();
-    let skip = [
-        "custom",
-        "sole tenancy",
-        "premium",
-        "extended",
-        "spot",
-        "preemptible",
-        "gpu",
-    ];
-    if skip.iter().any(|s| d.contains(s)) {
-        return None;
-    }
-    let d = d
-        .strip_prefix("commitment v1:")
-        .or_else(|| d.strip_prefix("commitment:"))
-        .unwrap_or(&d)
-        .trim()
-        .to_string();
-    let first = d.split_whitespace().next()?;
-    Some(match first {
-        "n1" | "cpu" | "ram" | "predefined" => "n1",
-        "n2" => "n2",
-        "n2d" => "n2d",
-        "e2" => "e2",
-        "c2d" => "c2d",
-        "c3" => "c3",
-        "c3d" => "c3d",
-        "t2d" => "t2d",
-        "n4" => "n4",
-        "c4" => "c4",
-        "compute" if d.starts_with("compute optimized") => "c2",
-        _ => return None,
-    })
-}
-
 /// Reads a saved Cloud Billing Catalog SKU list.
 pub fn load_gcp(path: &Path) -> Result<Catalog> {
     let text = super::plain::read_text(path)?;
@@ -180,7 +92,10 @@ pub fn load_gcp(path: &Path) -> Result<Catalog> {
     for (i, sku) in list.skus.iter().enumerate() {
         let at = || Position::file(path).row(i as u64 + 1);
         let usage = sku.category.usage_type.as_str();
-        let Some(series) = series_of(&sku.description) else {
+        let Some(series) = compute_sku(&sku.description)
+            .filter(|k| !k.custom)
+            .map(|k| k.series)
+        else {
             other += 1;
             continue;
         };

@@ -21,6 +21,7 @@ pub mod azure;
 mod detect;
 mod frame;
 pub mod gcp;
+pub mod gcp_sku;
 pub mod plain;
 mod shapes;
 

@@ -66,6 +66,30 @@ pub(super) fn hours_of(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
 
 /// A commitment term in whole years: `1yr`, `3yr` (FOCUS `SkuPriceDetails`), `12`, `36`
 /// (Azure, months), `P1Y`, `1 Year`, `3 Years`.
+/// The longest charge period spread over its hours (31 days).
+const MAX_SPREAD_HOURS: i64 = 31 * 24;
+
+/// The hours each row's charge period spans, from `ChargePeriodEnd` and the rows' start
+/// hours: daily exports (AWS CUR daily, Azure) are spread evenly over them. A period longer
+/// than a month (a malformed end), or one without an end, stays at its start hour, so one row
+/// cannot stretch the usage over years.
+pub(super) fn spans_of(df: &DataFrame, starts: &[Option<i64>]) -> Result<Vec<i64>> {
+    if df.column("ChargePeriodEnd").is_err() {
+        return Ok(vec![1; df.height()]);
+    }
+    let ends = hours_of(df, "ChargePeriodEnd")?;
+    Ok(starts
+        .iter()
+        .zip(ends)
+        .map(|(start, end)| match (start, end) {
+            (Some(s), Some(e)) if e > *s && e - s <= MAX_SPREAD_HOURS * HOUR_US => {
+                (e - s) / HOUR_US
+            }
+            _ => 1,
+        })
+        .collect())
+}
+
 pub(super) fn term_years_of(text: &str) -> Option<u8> {
     let t = text.trim().to_ascii_lowercase();
     let number: String = t

@@ -12,7 +12,7 @@ use polars::prelude::*;
 
 use super::billing::{BillUsage, HOUR_US};
 use super::frames::strings;
-use super::{Instrument, Pool, PoolKey};
+use super::{Instrument, Pool, PoolKey, PoolResource};
 use crate::error::{Error, Position, Result};
 use crate::optimize::catalog::Provider;
 
@@ -85,11 +85,13 @@ pub fn offers_frame(pools: &[Pool], instruments: &[Instrument]) -> Result<DataFr
     instrument_rows(instruments, pools, None)
 }
 
-/// Pool keys from a pools frame (`pool, provider, region, family`; the `pools` frame of a
+/// Pool keys from a pools frame (`pool, provider, region, family`, and `resource` where
+/// present: `instances`, `cores` or `memory`, default `instances`; the `pools` frame of a
 /// bill).
 ///
 /// # Errors
-/// [`Error::Data`] naming the column (and row and value) missing, null or not a provider.
+/// [`Error::Data`] naming the column (and row and value) missing, null, not a provider or
+/// not a resource.
 pub fn pools_from_frame(df: &DataFrame) -> Result<Vec<PoolKey>> {
     for name in ["pool", "provider", "region", "family"] {
         if df.column(name).is_err() {
@@ -106,25 +108,34 @@ pub fn pools_from_frame(df: &DataFrame) -> Result<Vec<PoolKey>> {
         col("region")?,
         col("family")?,
     );
+    let resources = match df.column("resource") {
+        Ok(_) => col("resource")?,
+        Err(_) => vec![String::new(); df.height()],
+    };
+    let at = |row: usize, column: &str, value: &str| {
+        Position::default()
+            .row(row as u64 + 1)
+            .column(column)
+            .value(value)
+    };
     ids.into_iter()
         .zip(providers)
         .zip(regions.into_iter().zip(families))
+        .zip(resources)
         .enumerate()
-        .map(|(row, ((id, p), (region, family)))| {
-            let provider = p.parse::<Provider>().map_err(|e| {
-                Error::data(
-                    Position::default()
-                        .row(row as u64 + 1)
-                        .column("provider")
-                        .value(p.clone()),
-                    e,
-                )
-            })?;
+        .map(|(row, (((id, p), (region, family)), r))| {
+            let provider = p
+                .parse::<Provider>()
+                .map_err(|e| Error::data(at(row, "provider", &p), e))?;
+            let resource = r
+                .parse::<PoolResource>()
+                .map_err(|e| Error::data(at(row, "resource", &r), e))?;
             Ok(PoolKey {
                 id,
                 provider,
                 region,
                 family,
+                resource,
             })
         })
         .collect()
@@ -150,7 +161,7 @@ impl BillUsage {
         Ok(df.lazy().with_column(col("ds").cast(utc())).collect()?)
     }
 
-    /// The pools as a frame `pool, provider, region, family, unit`.
+    /// The pools as a frame `pool, provider, region, family, resource, unit`.
     ///
     /// # Errors
     /// Only on an internal polars failure.
@@ -161,6 +172,7 @@ impl BillUsage {
             "provider" => p.iter().map(|k| k.provider.as_str()).collect::<Vec<_>>(),
             "region" => p.iter().map(|k| k.region.clone()).collect::<Vec<_>>(),
             "family" => p.iter().map(|k| k.family.clone()).collect::<Vec<_>>(),
+            "resource" => p.iter().map(|k| k.resource.as_str()).collect::<Vec<_>>(),
             "unit" => p.iter().map(PoolKey::unit).collect::<Vec<_>>(),
         )?)
     }

@@ -40,19 +40,17 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::bill_columns::{detail, hours_of, number, provider, term_years_of, text};
+use super::bill_columns::{detail, hours_of, number, provider, spans_of, term_years_of, text};
 use super::instance_row::{hours_per_unit, InstanceRow, Shapes};
 use super::normalization::normalization_factor;
 use super::owned::{names_plan_type, resolve, Acc, TypeUnits};
 use super::terms::{stated_terms, StatedTerm};
-use super::{Instrument, Pool, PoolKey, Usage};
+use super::{gcp_usage, Instrument, Pool, PoolKey, PoolResource, Usage};
 use crate::error::{Error, Position, Result};
 use crate::optimize::catalog::Provider;
 
 pub(super) const HOUR_US: i64 = 3_600_000_000;
 pub(super) const YEAR_US: i64 = 8760 * HOUR_US;
-/// The longest charge period spread over its hours (31 days).
-const MAX_SPREAD_HOURS: i64 = 31 * 24;
 
 /// How [`bill_usage`] reads commitments whose end the bill does not say.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -93,15 +91,16 @@ impl BillingParams {
 pub struct OwnedCommitment {
     /// `CommitmentDiscountId`.
     pub id: String,
-    /// `reserved_instance`, `savings_plan_compute` or `savings_plan_ec2_instance`.
+    /// `reserved_instance`, `savings_plan_compute`, `savings_plan_ec2_instance` or
+    /// `gcp_committed_use` (resource-based, [`super::gcp_usage`]).
     pub kind: String,
-    /// The pool a Reserved Instance or EC2 Instance Savings Plan covers (`family/region`);
-    /// `all` for a Compute Savings Plan.
+    /// The pool a Reserved Instance, EC2 Instance Savings Plan or GCP commitment covers
+    /// (`family/region`, `n2 cores/region`); `all` for a Compute Savings Plan.
     pub scope: String,
-    /// Units per hour for a Reserved Instance (normalized units on AWS, vCPUs elsewhere),
-    /// dollars of hourly commitment for a Savings Plan.
+    /// Units per hour for a Reserved Instance (normalized units on AWS, vCPUs elsewhere) or a
+    /// GCP commitment (vCPUs or GiB), dollars of hourly commitment for a Savings Plan.
     pub quantity: f64,
-    /// The unit of `quantity`: `normalized units`, `vCPUs` or `USD per hour`.
+    /// The unit of `quantity`: `normalized units`, `vCPUs`, `GiB` or `USD per hour`.
     pub unit: String,
     /// Amortized fee per unit of quantity per hour.
     pub unit_price: f64,
@@ -127,13 +126,15 @@ pub struct BillUsage {
     /// Hours from the first to the last hour with eligible usage.
     pub hours: usize,
     /// Units per pool and hour, `[pool][hour]` (normalized unit-hours on AWS, vCPU-hours
-    /// elsewhere).
+    /// elsewhere, GiB-hours in a GCP memory pool: [`PoolKey::unit`]).
     pub values: Vec<f64>,
-    /// Instance-hours of the eligible rows (sum of `ConsumedQuantity`).
+    /// Instance-hours of the eligible instance rows (sum of `ConsumedQuantity`; GCP vCPU and
+    /// RAM rows are not instance-hours and do not count here).
     pub instance_hours: f64,
-    /// Eligible rows read.
+    /// Eligible rows read (instance rows and GCP vCPU and RAM rows).
     pub eligible_rows: usize,
-    /// Rows that are not instance usage (counted, not used).
+    /// Rows that are not eligible usage (counted, not used as usage; commitment purchases and
+    /// fees among them).
     pub ineligible_rows: usize,
     /// The commitments owned.
     pub owned: Vec<OwnedCommitment>,
@@ -149,7 +150,7 @@ pub struct BillUsage {
 /// commitment type.
 pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage> {
     let df = costs.collect()?;
-    for needed in ["ChargeCategory", "ConsumedQuantity", "SkuPriceDetails"] {
+    for needed in ["ChargeCategory", "ConsumedQuantity"] {
         if df.column(needed).is_err() {
             return Err(Error::parameter(
                 "billing",
@@ -166,23 +167,11 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
     let providers = text(&df, "ProviderName")?;
     let consumed = number(&df, "ConsumedQuantity")?;
     let hour = hours_of(&df, "ChargePeriodStart")?;
-    // Hours each row spans: daily exports (AWS CUR daily, Azure) are spread evenly. A period
-    // longer than a month (a malformed end) stays at its start hour, as without an end, so
-    // one row cannot stretch the usage over years.
-    let spans: Vec<i64> = if df.column("ChargePeriodEnd").is_ok() {
-        let ends = hours_of(&df, "ChargePeriodEnd")?;
-        hour.iter()
-            .zip(ends)
-            .map(|(start, end)| match (start, end) {
-                (Some(s), Some(e)) if e > *s && e - s <= MAX_SPREAD_HOURS * HOUR_US => {
-                    (e - s) / HOUR_US
-                }
-                _ => 1,
-            })
-            .collect()
-    } else {
-        vec![1; df.height()]
-    };
+    let spans = spans_of(&df, &hour)?;
+    let mut stated = stated_terms(&df, None)?;
+    stated.extend(params.contracts.clone());
+    // GCP vCPU and RAM rows and commitment fees (gcp_usage.rs); the other rows are read here.
+    let gcp = gcp_usage::read(&df, params, &stated)?;
     let cid = text(&df, "CommitmentDiscountId")?;
     let ctype = text(&df, "CommitmentDiscountType")?;
     let ccat = text(&df, "CommitmentDiscountCategory")?;
@@ -213,6 +202,9 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
     let (mut eligible_rows, mut ineligible_rows, mut instance_hours) = (0, 0, 0.0);
     let (mut first, mut last) = (i64::MAX, i64::MIN);
     for row in 0..df.height() {
+        if gcp.taken[row] {
+            continue;
+        }
         let parsed = match details[row].as_deref() {
             Some(s) if s.starts_with('{') => {
                 Some(serde_json::from_str::<serde_json::Value>(s).map_err(|e| {
@@ -407,10 +399,23 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
             _ => ineligible_rows += 1,
         }
     }
-    if eligible_rows == 0 {
+    for series in gcp.usage.values() {
+        if let (Some((&a, _)), Some((&b, _))) = (series.first_key_value(), series.last_key_value())
+        {
+            first = first.min(a);
+            last = last.max(b);
+        }
+    }
+    if eligible_rows == 0 && gcp.eligible_rows == 0 {
         return Err(Error::parameter(
             "billing",
-            "no eligible compute usage: no Usage row with ConsumedUnit in hours ('Hours', 'Hrs', '1 Hour'), a RegionId and SkuPriceDetails naming an instance type, family and vCPUs (keys in the docs of capcast's commitments::instance_row)",
+            "no eligible compute usage: no Usage row with ConsumedUnit in hours ('Hours', 'Hrs', '1 Hour'), a RegionId and SkuPriceDetails naming an instance type, family and vCPUs (keys in the docs of capcast's commitments::instance_row), nor a GCP vCPU or RAM row ('N2 Instance Core running in Americas': commitments::gcp_usage)",
+        ));
+    }
+    if first > last {
+        return Err(Error::parameter(
+            "billing",
+            "the eligible compute usage has no quantity in any hour",
         ));
     }
     let mut assumptions = Vec::new();
@@ -424,32 +429,50 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
     }
     let units = type_units(&types, &mut assumptions);
     let hours = ((last - first) / HOUR_US) as usize + 1;
-    let mut pools = Vec::new();
-    let mut values = Vec::with_capacity(usage.len() * hours);
+    // Pool id -> (key, units per hour).
+    let mut by_pool: BTreeMap<String, (PoolKey, Vec<f64>)> = BTreeMap::new();
     for ((family, reg), by_type) in &usage {
         let id = format!("{family}/{reg}");
-        pools.push(PoolKey {
+        let key = PoolKey {
             provider: prov.get(&id).copied().unwrap_or(Provider::Aws),
-            id,
+            id: id.clone(),
             region: reg.clone(),
             family: family.clone(),
-        });
-        let mut row = vec![0.0; hours];
+            resource: PoolResource::Instances,
+        };
+        let row = &mut by_pool.entry(id).or_insert((key, vec![0.0; hours])).1;
         for (itype, series) in by_type {
             let u = units.get(itype).copied().unwrap_or(0.0);
             for (h, v) in series {
                 row[((h - first) / HOUR_US) as usize] += v * u;
             }
         }
+    }
+    for (pool, series) in &gcp.usage {
+        let id = gcp_usage::pool_id(pool);
+        let key = PoolKey {
+            provider: Provider::Gcp,
+            id: id.clone(),
+            region: pool.1.clone(),
+            family: pool.0.clone(),
+            resource: pool.2,
+        };
+        let row = &mut by_pool.entry(id).or_insert((key, vec![0.0; hours])).1;
+        for (h, v) in series {
+            row[((h - first) / HOUR_US) as usize] += v;
+        }
+    }
+    let mut pools = Vec::with_capacity(by_pool.len());
+    let mut values = Vec::with_capacity(by_pool.len() * hours);
+    for (key, row) in by_pool.into_values() {
+        pools.push(key);
         values.extend(row);
     }
     let families = types
         .iter()
         .map(|(t, v)| (t.clone(), v.0.clone()))
         .collect();
-    let mut stated = stated_terms(&df, None)?;
-    stated.extend(params.contracts.clone());
-    let owned = resolve(
+    let mut owned = resolve(
         acc,
         &units,
         &families,
@@ -458,14 +481,16 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
         first,
         &mut assumptions,
     );
+    owned.extend(gcp.owned);
+    assumptions.extend(gcp.assumptions);
     Ok(BillUsage {
         pools,
         start_us: first,
         hours,
         values,
         instance_hours,
-        eligible_rows,
-        ineligible_rows,
+        eligible_rows: eligible_rows + gcp.eligible_rows,
+        ineligible_rows: ineligible_rows + gcp.fee_rows,
         owned,
         assumptions,
     })

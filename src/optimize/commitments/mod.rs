@@ -77,6 +77,7 @@ mod billing;
 mod billing_tests;
 mod focus;
 mod frames;
+mod gcp_usage;
 mod horizon;
 #[cfg(test)]
 mod horizon_tests;
@@ -89,6 +90,7 @@ mod plan;
 mod pricing;
 mod problem;
 mod report;
+mod series_prices;
 mod terms;
 #[cfg(test)]
 mod tests;
@@ -102,9 +104,11 @@ pub use bill_frames::{offers_frame, pools_from_frame};
 pub use billing::{bill_usage, BillUsage, BillingParams, OwnedCommitment, PricedBill};
 pub use focus::{commitment_accounting, BillAccounting, CommitmentAccounting};
 pub use frames::{plan_frames, problem_from_frames};
-pub use normalization::{normalization_factor, size_factor, unit_of, AWS_UNIT, VCPU_UNIT};
+pub use normalization::{
+    normalization_factor, size_factor, unit_of, AWS_UNIT, MEMORY_UNIT, VCPU_UNIT,
+};
 pub use plan::{CommitmentPlan, Month, Purchase, Renewal, Summary};
-pub use pricing::{hourly_equivalent, instruments_from_catalog, PoolKey};
+pub use pricing::{hourly_equivalent, instruments_from_catalog, PoolKey, PoolResource};
 pub use problem::{Coverage, Existing, Instrument, Pool, Usage};
 
 use crate::error::{Error, Result};

@@ -22,6 +22,9 @@ pub const AWS_UNIT: &str = "normalized unit-hours";
 /// The unit of an Azure or GCP pool's usage.
 pub const VCPU_UNIT: &str = "vCPU-hours";
 
+/// The unit of a GCP series memory pool's usage.
+pub const MEMORY_UNIT: &str = "GiB-hours";
+
 /// The unit a provider's pools are measured in ([`AWS_UNIT`] or [`VCPU_UNIT`]).
 pub fn unit_of(provider: Provider) -> &'static str {
     match provider {

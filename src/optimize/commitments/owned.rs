@@ -102,6 +102,41 @@ impl Acc {
 /// elsewhere), from [`super::billing`].
 pub(super) type TypeUnits = BTreeMap<String, f64>;
 
+/// The end of commitment `id` starting at `start` (microseconds), how it was found and the
+/// term in years: the user's end ([`BillingParams::end`]), else the end the bill's other
+/// columns state, else start plus the bill's `term`, else start plus the default term; each
+/// guess is said in `assumptions`.
+pub(super) fn commitment_end(
+    id: &str,
+    start: i64,
+    term: Option<u8>,
+    params: &BillingParams,
+    stated: Option<StatedTerm>,
+    assumptions: &mut Vec<String>,
+) -> (i64, &'static str, u8) {
+    let stated_end = stated.and_then(|t| t.end_us.map(|end| (end, t.source)));
+    if let Some(&end) = params.ends.get(id) {
+        (end, "given", term.unwrap_or(params.default_term()))
+    } else if let Some((end, source)) = stated_end {
+        // The term in whole years, for the instrument's pricing (1 or 3 in practice).
+        let years = ((end - start) as f64 / YEAR_US as f64)
+            .round()
+            .clamp(1.0, 5.0) as u8;
+        (end, source, term.unwrap_or(years))
+    } else if let Some(t) = term {
+        assumptions.push(format!(
+            "commitment '{id}': the bill has no end date; assumed start + {t} year(s) (the bill's term)"
+        ));
+        (start + i64::from(t) * YEAR_US, "bill term", t)
+    } else {
+        let t = params.default_term();
+        assumptions.push(format!(
+            "commitment '{id}': the bill has no end date and gives no term; assumed start + {t} year(s)"
+        ));
+        (start + i64::from(t) * YEAR_US, "assumed", t)
+    }
+}
+
 /// The owned commitments of `acc` (module docs); guesses and omissions go to `assumptions`.
 pub(super) fn resolve(
     acc: BTreeMap<String, Acc>,
@@ -226,27 +261,8 @@ pub(super) fn resolve(
             ));
             continue;
         }
-        let stated_end = stated_term.and_then(|t| t.end_us.map(|end| (end, t.source)));
-        let (end_us, end_source, term) = if let Some(&end) = params.ends.get(&id) {
-            (end, "given", a.term.unwrap_or(params.default_term()))
-        } else if let Some((end, source)) = stated_end {
-            // The term in whole years, for the instrument's pricing (1 or 3 in practice).
-            let years = ((end - start) as f64 / YEAR_US as f64)
-                .round()
-                .clamp(1.0, 5.0) as u8;
-            (end, source, a.term.unwrap_or(years))
-        } else if let Some(t) = a.term {
-            assumptions.push(format!(
-                "commitment '{id}': FOCUS 1.2 has no end date; assumed start + {t} year(s) (the bill's Term)"
-            ));
-            (start + i64::from(t) * YEAR_US, "bill term", t)
-        } else {
-            let t = params.default_term();
-            assumptions.push(format!(
-                "commitment '{id}': FOCUS 1.2 has no end date and the bill gives no term; assumed start + {t} year(s)"
-            ));
-            (start + i64::from(t) * YEAR_US, "assumed", t)
-        };
+        let (end_us, end_source, term) =
+            commitment_end(&id, start, a.term, params, stated_term, assumptions);
         owned.push(OwnedCommitment {
             id,
             kind,
@@ -273,18 +289,29 @@ impl BillUsage {
         c: &OwnedCommitment,
         instruments: &[Instrument],
     ) -> std::result::Result<Instrument, String> {
-        if c.kind == "reserved_instance" {
+        let gcp = c.kind == "gcp_committed_use";
+        if c.kind == "reserved_instance" || gcp {
+            let what = if gcp {
+                "GCP commitment"
+            } else {
+                "reserved instance"
+            };
             if !self.pools.iter().any(|p| p.id == c.scope) {
                 return Err(format!(
-                    "reserved instance '{}' covers pool '{}', which has no usage: left out",
+                    "{what} '{}' covers pool '{}', which has no usage: left out",
                     c.id, c.scope
                 ));
             }
+            let (label, kind, payment) = if gcp {
+                ("CUD", OfferKind::GcpCommittedUse, Payment::NoUpfront)
+            } else {
+                ("RI", OfferKind::ReservedStandard, Payment::AllUpfront)
+            };
             return Ok(Instrument {
-                name: format!("owned RI {}", c.id),
-                kind: OfferKind::ReservedStandard,
+                name: format!("owned {label} {}", c.id),
+                kind,
                 term_years: c.term_years,
-                payment: Payment::AllUpfront,
+                payment,
                 upfront: 0.0,
                 hourly: c.unit_price,
                 scope: vec![Coverage {
@@ -338,7 +365,7 @@ impl BillUsage {
                 usize::try_from((c.end_us - horizon_start_us).div_euclid(HOUR_US)).unwrap_or(0);
             match self.owned_instrument(c, instruments) {
                 Ok(instrument) => {
-                    if c.kind != "reserved_instance" {
+                    if c.kind.starts_with("savings_plan") {
                         notes.push(format!(
                             "savings plan '{}' covers usage at the rates of the catalog's {} {}y plan for {}",
                             c.id,

@@ -9,8 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use super::normalization::{normalization_factor, unit_of};
+use super::normalization::{normalization_factor, unit_of, MEMORY_UNIT, VCPU_UNIT};
 use super::problem::{Coverage, Instrument, Pool};
+use super::series_prices::series_pool;
 use crate::error::{Error, Result};
 use crate::optimize::catalog::{Catalog, Instance, Offer, OfferKind, Provider};
 
@@ -37,8 +38,46 @@ pub fn hourly_equivalent(upfront: f64, term_hours: usize, cost_of_capital: f64) 
     upfront * i / (1.0 - (1.0 + i).powf(-n))
 }
 
+/// What a pool's usage counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum PoolResource {
+    /// Instance-hours of a family, weighed by their units: normalized units on AWS, vCPUs on
+    /// Azure and GCP.
+    #[default]
+    Instances,
+    /// vCPU-hours of a GCP machine series (resource-based committed use discounts commit
+    /// vCPUs and memory of a series in a region separately).
+    Cores,
+    /// GiB-hours of memory of a GCP machine series.
+    Memory,
+}
+
+impl PoolResource {
+    /// The name in frames: `instances`, `cores` or `memory`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PoolResource::Instances => "instances",
+            PoolResource::Cores => "cores",
+            PoolResource::Memory => "memory",
+        }
+    }
+}
+
+impl std::str::FromStr for PoolResource {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "instances" => Ok(PoolResource::Instances),
+            "cores" => Ok(PoolResource::Cores),
+            "memory" => Ok(PoolResource::Memory),
+            _ => Err("expected instances, cores or memory".into()),
+        }
+    }
+}
+
 /// A pool as the catalog knows it: usage of one instance family in one region, in
-/// normalized unit-hours on AWS, vCPU-hours elsewhere ([`PoolKey::unit`]).
+/// normalized unit-hours on AWS, vCPU-hours elsewhere; or the vCPU-hours or memory GiB-hours
+/// of one GCP machine series in a region ([`PoolKey::unit`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoolKey {
     /// The pool's id in the usage.
@@ -47,14 +86,22 @@ pub struct PoolKey {
     pub provider: Provider,
     /// The region code.
     pub region: String,
-    /// The instance family.
+    /// The instance family (`m5`, `Dsv5`, `n2-standard`), or the GCP machine series (`n2`)
+    /// of a [`PoolResource::Cores`] or [`PoolResource::Memory`] pool.
     pub family: String,
+    /// What the usage counts.
+    pub resource: PoolResource,
 }
 
 impl PoolKey {
-    /// The unit of the pool's usage: `normalized unit-hours` (AWS) or `vCPU-hours`.
+    /// The unit of the pool's usage: `normalized unit-hours` (AWS instances), `vCPU-hours`
+    /// (other instances, GCP series vCPUs) or `GiB-hours` (GCP series memory).
     pub fn unit(&self) -> &'static str {
-        unit_of(self.provider)
+        match self.resource {
+            PoolResource::Instances => unit_of(self.provider),
+            PoolResource::Cores => VCPU_UNIT,
+            PoolResource::Memory => MEMORY_UNIT,
+        }
     }
 }
 
@@ -106,8 +153,9 @@ fn payment_label(offer: &Offer) -> &'static str {
     }
 }
 
-/// The pools (priced on demand per unit-hour: normalized unit on AWS, vCPU elsewhere) and
-/// every instrument the catalog offers for them: one reservation per pool and offer (quantity
+/// The pools (priced on demand per unit-hour: normalized unit on AWS, vCPU elsewhere, vCPU or
+/// GiB for a GCP series pool: [`super::series_prices`]) and every instrument the catalog
+/// offers for them: one reservation (or committed use discount) per pool and offer (quantity
 /// in units per hour), one EC2
 /// Instance Savings Plan per family and region, and one Compute (or Azure) Savings Plan per
 /// provider, term and payment covering every pool of that provider (quantity in dollars of
@@ -123,6 +171,12 @@ pub fn instruments_from_catalog(
     let mut instruments = Vec::new();
     let mut shared: Shared = BTreeMap::new();
     for key in pools {
+        if key.resource != PoolResource::Instances {
+            let (pool, offered) = series_pool(catalog, key)?;
+            out_pools.push(pool);
+            instruments.extend(offered);
+            continue;
+        }
         let (instance, units) = representative(catalog, key).ok_or_else(|| {
             Error::parameter(
                 "pools",

@@ -393,6 +393,7 @@ fn catalog_offers_become_instruments() {
             provider: Provider::Aws,
             region: "us-east-1".into(),
             family: (*f).into(),
+            resource: PoolResource::Instances,
         })
         .collect();
     let (pools, instruments) = instruments_from_catalog(&catalog, &keys).unwrap();
@@ -406,6 +407,7 @@ fn catalog_offers_become_instruments() {
     assert!((ri.upfront - 0.048 * 0.55 * 8760.0).abs() < 1e-9);
     let missing = PoolKey {
         family: "r7g".into(),
+        resource: PoolResource::Instances,
         ..keys[0].clone()
     };
     assert!(instruments_from_catalog(&catalog, &[missing]).is_err());
