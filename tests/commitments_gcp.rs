@@ -23,6 +23,7 @@ const YEAR_US: i64 = 8760 * HOUR_US;
 
 /// One export row: `sku` in hour `h` of 2026-03-02, `amount` in `unit` (with the pricing
 /// quantity when `priced` gives it).
+#[allow(clippy::too_many_arguments)]
 fn row(
     service: &str,
     sku: &str,

@@ -4,6 +4,8 @@ newsvendor answer by hand, owned commitments, and errors."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -163,6 +165,70 @@ def test_bill_usage_bad_input_raises_capcast_errors(sample_bill: capcast.Billing
         )
     with pytest.raises(capcast.DataError, match="family"):
         capcast.commitment_offers(pl.DataFrame({"pool": ["a"]}))
+
+
+def _gcp_row(sku: str, hour: int, quantity: float, unit: str, cost: float) -> dict[str, object]:
+    start = dt.datetime(2026, 3, 2) + dt.timedelta(hours=hour)
+    seconds = 3600.0 * (1024.0**3 if unit == "gibibyte hour" else 1.0)
+    return {
+        "billing_account_id": "0123AB-4567CD-89EF01",
+        "service": {"id": "6F81-5844-456A", "description": "Compute Engine"},
+        "sku": {"id": "s", "description": sku},
+        "usage_start_time": f"{start:%Y-%m-%d %H}:00:00 UTC",
+        "usage_end_time": f"{start + dt.timedelta(hours=1):%Y-%m-%d %H}:00:00 UTC",
+        "project": {"id": "p1", "name": "p1"},
+        "location": {"region": "us-central1"},
+        "cost": cost,
+        "currency": "USD",
+        "usage": {
+            "amount": quantity * seconds,
+            "unit": "seconds" if unit == "hour" else "byte-seconds",
+            "amount_in_pricing_units": quantity,
+            "pricing_unit": unit,
+        },
+        "credits": [],
+        "invoice": {"month": "202603"},
+        "cost_type": "regular",
+    }
+
+
+def test_bill_usage_reads_gcp_vcpu_and_memory_per_series(tmp_path: Path) -> None:
+    """A GCP billing export (JSON lines): N2 vCPUs 8, 6, 4 and memory 32, 24, 16 GiB, and the
+    fees of an owned 1-year CUD of 2 vCPUs. The pools are per series and resource, priced at
+    GCP's N2 SKU prices in us-central1 (0.031611 per vCPU-hour, 0.004237 per GiB-hour; 1-year
+    CUD 0.019915), and the optimizer buys GCP CUDs for them."""
+    rows = []
+    for h, cores in enumerate([8, 6, 4]):
+        rows.append(_gcp_row("N2 Instance Core running in Americas", h, cores, "hour", cores * 0.031611))
+        rows.append(_gcp_row("N2 Instance Ram running in Americas", h, 4 * cores, "gibibyte hour", 0.0))
+        rows.append(_gcp_row("Commitment v1: N2 Cpu in Americas for 1 Year", h, 2, "hour", 2 * 0.019915))
+    path = tmp_path / "gcp.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    bill = capcast.bill_usage(capcast.read_billing(str(path)))
+    pools = bill.pools.sort("pool")
+    assert pools["pool"].to_list() == ["n2 cores/us-central1", "n2 memory/us-central1"]
+    assert pools["resource"].to_list() == ["cores", "memory"]
+    assert pools["unit"].to_list() == ["vCPU-hours", "GiB-hours"]
+    cores = bill.usage.filter(pl.col("unique_id") == "n2 cores/us-central1").sort("ds")
+    assert cores["y"].to_list() == pytest.approx([8.0, 6.0, 4.0])
+    owned = bill.owned.row(0, named=True)
+    assert (owned["kind"], owned["scope"], owned["unit"]) == (
+        "gcp_committed_use",
+        "n2 cores/us-central1",
+        "vCPUs",
+    )
+    assert owned["quantity"] == pytest.approx(2.0) and owned["unit_price"] == pytest.approx(0.019915)
+    offers = capcast.commitment_offers(bill.pools)
+    one_year = offers.filter(
+        (pl.col("pool") == "n2 cores/us-central1") & (pl.col("term_years") == 1)
+    ).row(0, named=True)
+    assert one_year["kind"] == "gcp_committed_use"
+    assert one_year["hourly"] == pytest.approx(0.019915, abs=2e-6)
+    assert one_year["on_demand"] == pytest.approx(0.031611, abs=2e-6)
+    plan = capcast.optimize_commitments(bill.usage, offers, bill.existing)
+    assert set(plan.purchases["instrument"].to_list()) <= set(offers["instrument"].to_list())
+    with pytest.raises(capcast.DataError, match="resource"):
+        capcast.commitment_offers(bill.pools.with_columns(pl.lit("disks").alias("resource")))
 
 
 def test_backtest_bill_on_the_sample(sample_bill: capcast.BillingLoad) -> None:

@@ -1,4 +1,4 @@
-//! The optimizer's inputs read from a FOCUS 1.2 bill: hourly eligible usage per pool and the
+//! The optimizer's inputs read from a FOCUS 1.2 bill (every loader's output): hourly eligible usage per pool and the
 //! commitments already owned.
 //!
 //! **Eligible usage.** A `Usage` row whose `ConsumedUnit` counts hours (`Hours`, AWS's `Hrs`,
@@ -15,6 +15,12 @@
 //! (vCPU-hours). Rows that commitments already cover count too: coverage is measured on all
 //! eligible usage. Every other row (storage, databases, `Unused` commitment rows, purchases)
 //! is counted in [`BillUsage::ineligible_rows`], never dropped silently.
+//!
+//! **GCP.** Compute Engine bills vCPUs and memory per machine series, not instance-hours: its
+//! vCPU and RAM rows (`N2 Instance Core running in Americas`) and resource-based commitment
+//! fees (`Commitment v1: N2 Cpu in Americas for 1 Year`) are read by [`super::gcp_usage`]
+//! into vCPU-hour and GiB-hour pools per series and region (`n2 cores/us-central1`,
+//! `n2 memory/us-central1`) and owned `gcp_committed_use` commitments.
 //!
 //! **Owned commitments** ([`super::owned`]). Per `CommitmentDiscountId` (type from
 //! `CommitmentDiscountType`, or `CommitmentDiscountCategory` `Usage`/`Spend`):

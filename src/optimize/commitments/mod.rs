@@ -40,7 +40,7 @@
 //! | [`apply`] | billing a portfolio on every hour of every scenario |
 //! | [`report`], [`plan`] | the plan: purchases, totals, months |
 //! | [`frames`] | polars frames in and out |
-//! | [`pricing`], [`billing`], [`owned`], [`normalization`], [`bill_frames`], [`focus`] | offers from the catalog, usage and owned commitments from bills, FOCUS accounting |
+//! | [`pricing`], [`series_prices`], [`billing`], [`gcp_usage`], [`owned`], [`normalization`], [`bill_frames`], [`focus`] | offers from the catalog, usage and owned commitments from bills, FOCUS accounting |
 //! | [`backtest`], [`bill_backtest`] | buying policies replayed on a history |
 //!
 //! ```

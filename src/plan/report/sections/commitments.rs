@@ -14,7 +14,7 @@ use crate::chart::{BarChart, BarOrder, ValueFormat};
 use crate::error::Result;
 use crate::optimize::catalog::Catalog;
 use crate::optimize::commitments::{
-    bill_usage, BillingParams, CommitmentParams, CommitmentPlan, PricedBill, Problem,
+    bill_usage, BillingParams, CommitmentParams, CommitmentPlan, PoolResource, PricedBill, Problem,
 };
 use crate::plan::report::context::{money, Context};
 use crate::plan::report::model::{Figure, ReportChart, ReportTable, Section, Setting};
@@ -151,8 +151,18 @@ pub(crate) fn section(ctx: &Context, settings: &mut Vec<Setting>) -> Result<Sect
             .collect::<Vec<_>>()
             .join("; "),
     ));
+    let series_pools = bill
+        .pools
+        .iter()
+        .filter(|p| p.resource != PoolResource::Instances)
+        .count();
+    let gcp_series = if series_pools > 0 {
+        format!(", {series_pools} of them GCP machine series' vCPU-hours or memory GiB-hours (resource-based committed use discounts commit each in a region)")
+    } else {
+        String::new()
+    };
     section.text.push(format!(
-        "Eligible usage: {:.0} instance-hours ({} rows) of {} pools (instance family and region; AWS in normalized unit-hours, the unit of RI size flexibility, Azure and GCP in vCPU-hours); {} other rows of the bill are not compute instance usage. The next {} hours are {} forecast sample paths per pool (MSTL, daily and weekly seasons); the optimizer chooses every offer of the bundled catalog jointly by linear program on {} sampled scenario-hours and bills the plan on every hour of every path, with the owned commitments applied until they end.",
+        "Eligible usage: {1} rows ({0:.0} instance-hours) in {2} pools (instance family and region; AWS in normalized unit-hours, the unit of RI size flexibility, Azure and GCP in vCPU-hours{gcp_series}); {3} other rows of the bill are not compute usage. The next {4} hours are {5} forecast sample paths per pool (MSTL, daily and weekly seasons); the optimizer chooses every offer of the bundled catalog jointly by linear program on {6} sampled scenario-hours and bills the plan on every hour of every path, with the owned commitments applied until they end.",
         bill.instance_hours,
         bill.eligible_rows,
         bill.pools.len(),
