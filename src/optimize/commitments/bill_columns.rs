@@ -64,8 +64,6 @@ pub(super) fn hours_of(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
         .collect())
 }
 
-/// A commitment term in whole years: `1yr`, `3yr` (FOCUS `SkuPriceDetails`), `12`, `36`
-/// (Azure, months), `P1Y`, `1 Year`, `3 Years`.
 /// The longest charge period spread over its hours (31 days).
 const MAX_SPREAD_HOURS: i64 = 31 * 24;
 
@@ -90,6 +88,8 @@ pub(super) fn spans_of(df: &DataFrame, starts: &[Option<i64>]) -> Result<Vec<i64
         .collect())
 }
 
+/// A commitment term in whole years: `1yr`, `3yr` (FOCUS `SkuPriceDetails`), `12`, `36`
+/// (Azure, months), `P1Y`, `1 Year`, `3 Years`.
 pub(super) fn term_years_of(text: &str) -> Option<u8> {
     let t = text.trim().to_ascii_lowercase();
     let number: String = t

@@ -326,3 +326,90 @@ fn owned(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const START: i64 = 1_772_409_600_000_000;
+
+    /// Google's FOCUS export: fees are `Purchase` rows naming their commitment in
+    /// `ResourceId`, usage in `seconds` without a pricing quantity, next to AWS rows.
+    fn focus() -> DataFrame {
+        let hours: Vec<i64> = vec![START, START, START + HOUR_US, START, START];
+        let ends: Vec<i64> = hours.iter().map(|h| h + HOUR_US).collect();
+        let utc = DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC));
+        let mut df = df!(
+            "ProviderName" => ["Google Cloud", "Google Cloud", "Google Cloud", "Google Cloud", "AWS"],
+            "ChargeCategory" => ["Usage", "Usage", "Usage", "Purchase", "Usage"],
+            "ServiceCategory" => ["Compute"; 5],
+            "ChargeDescription" => [
+                "N2D AMD Instance Core running in EMEA",
+                "N2D AMD Instance Ram running in EMEA",
+                "N2D AMD Instance Core running in EMEA",
+                "Commitment v1: N2D AMD Cpu in EMEA for 3 Year",
+                "N2 Instance Core running in Americas",
+            ],
+            "RegionId" => ["europe-west1"; 5],
+            "ResourceId" => [None, None, None, Some("projects/p/regions/europe-west1/commitments/c9"), None],
+            "ConsumedQuantity" => [7200.0, 8.0 * 3600.0 * 1024.0f64.powi(3), 3600.0, 3.0 * 3600.0, 3600.0],
+            "ConsumedUnit" => ["seconds", "byte-seconds", "seconds", "seconds", "seconds"],
+            "EffectiveCost" => [0.05, 0.02, 0.03, 0.0412, 0.05],
+            "ChargePeriodStart" => hours,
+            "ChargePeriodEnd" => ends,
+        )
+        .unwrap();
+        for name in ["ChargePeriodStart", "ChargePeriodEnd"] {
+            let cast = df.column(name).unwrap().cast(&utc).unwrap();
+            df.with_column(cast).unwrap();
+        }
+        df
+    }
+
+    #[test]
+    fn google_focus_rows_give_series_pools_and_a_named_commitment() {
+        let id = "projects/p/regions/europe-west1/commitments/c9";
+        let end = START + 2 * HOUR_US * 8760;
+        let params = BillingParams::default().end(id, end);
+        let read = read(&focus(), &params, &BTreeMap::new()).unwrap();
+        // The AWS row is left to the instance reader.
+        assert_eq!(read.taken, [true, true, true, true, false]);
+        assert_eq!((read.eligible_rows, read.fee_rows), (3, 1));
+        let cores = (
+            "n2d".to_string(),
+            "europe-west1".to_string(),
+            PoolResource::Cores,
+        );
+        let memory = (
+            "n2d".to_string(),
+            "europe-west1".to_string(),
+            PoolResource::Memory,
+        );
+        assert_eq!(pool_id(&cores), "n2d cores/europe-west1");
+        let at = |pool: &SeriesPool| read.usage[pool].values().copied().collect::<Vec<f64>>();
+        assert_eq!(at(&cores), [2.0, 1.0]);
+        assert_eq!(at(&memory), [8.0]);
+        let owned = &read.owned[..];
+        assert_eq!(owned.len(), 1);
+        assert_eq!(
+            (owned[0].id.as_str(), owned[0].scope.as_str()),
+            (id, "n2d cores/europe-west1")
+        );
+        assert!((owned[0].quantity - 3.0).abs() < 1e-12);
+        assert!((owned[0].unit_price - 0.0412 / 3.0).abs() < 1e-12);
+        assert_eq!(
+            (owned[0].end_us, owned[0].end_source.as_str()),
+            (end, "given")
+        );
+        assert_eq!(owned[0].term_years, 3);
+        assert!(read.assumptions.is_empty(), "{:?}", read.assumptions);
+    }
+
+    #[test]
+    fn a_bill_without_gcp_rows_is_left_alone() {
+        let df = focus().slice(4, 1);
+        let read = read(&df, &BillingParams::default(), &BTreeMap::new()).unwrap();
+        assert_eq!(read.taken, [false]);
+        assert!(read.usage.is_empty() && read.owned.is_empty());
+    }
+}
