@@ -110,7 +110,7 @@ class RightsizeResult:
             inputs["billing"],
             inputs["catalog"],
             format=format,
-            **inputs["settings"],
+            settings=inputs["settings"],
         )
         return Chart(data, format)
 
@@ -166,15 +166,14 @@ def rightsize(
         paths = [os.fspath(catalog)]
     else:
         paths = [os.fspath(p) for p in catalog]
-    stream, source = _native.rightsize(
-        samples, resources, costs, paths, use_catalog=use_catalog, **settings
-    )
+    settings = {"use_catalog": use_catalog, **settings}
+    stream, source = _native.rightsize(samples, resources, costs, paths, settings=settings)
     inputs = {
         "samples": samples,
         "resources": resources,
         "billing": costs,
         "catalog": paths,
-        "settings": {"use_catalog": use_catalog, **settings},
+        "settings": settings,
     }
     return RightsizeResult(
         recommendations=_to_polars(stream), catalog_source=source, _inputs=inputs

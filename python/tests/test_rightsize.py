@@ -38,6 +38,16 @@ def test_settings_and_errors() -> None:
         capcast.rightsize(load, cpu_percentile=120.0)
     with pytest.raises(ValueError, match="mode"):
         capcast.rightsize(load, mode="mainframe")
+    with pytest.raises(capcast.ParameterError, match="unknown setting 'cpu_percentil'"):
+        capcast.rightsize(load, cpu_percentil=95.0)
+    with pytest.raises(capcast.ParameterError, match="expected a number, got 'high'") as err:
+        capcast.rightsize(load, cpu_percentile="high")
+    assert "cpu_percentile" in str(err.value)
+    with pytest.raises(capcast.ParameterError, match="expected True or False"):
+        capcast.rightsize(load, allow_burstable="yes")
+    # None keeps the default, as in the signature's docs.
+    same = capcast.rightsize(load, use_catalog=False, cpu_percentile=95.0, region=None)
+    assert same.recommendations.equals(recs)
 
 
 def test_charts() -> None:

@@ -1,15 +1,16 @@
-//! Binding of rightsizing: `rightsize(samples, resources, billing, catalog, ...)` returns the
-//! recommendations frame and the catalog's source. Settings arrive as the names Python users
-//! write and are parsed as the command line parses them.
+//! Binding of rightsizing: `rightsize(samples, resources, billing, catalog, settings=...)`
+//! returns the recommendations frame and the catalog's source. Settings arrive as one dict of
+//! the keyword names Python users write ([`SETTINGS`]), read in one place and parsed as the
+//! command line parses them; a setting not given keeps [`RightsizeParams`]'s default.
 
 use std::path::PathBuf;
 
 use polars::prelude::{DataFrame, IntoLazy};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyDict};
 
 use super::arrow::{frame_arg, ArrowStream};
-use super::errors::run;
+use super::errors::{run, to_py_err};
 use crate::chart::{BarChart, ChartFormat, ValueFormat};
 use crate::error::{Error, Result};
 use crate::optimize::catalog::{load_catalogs, Catalog, Provider};
@@ -18,24 +19,31 @@ use crate::optimize::rightsize::{
     ResourcePrices, RightsizeInput, RightsizeParams,
 };
 
-/// The settings every rightsizing binding takes, as Python users write them.
+/// The settings Python users may pass by keyword (`capcast.rightsize(load, cpu_percentile=95)`),
+/// each with the meaning and default of [`RightsizeParams`]; `use_catalog` (default true)
+/// `False` sizes in vCPU and GiB only. `None` leaves a setting at its default.
+const SETTINGS: [&str; 15] = [
+    "use_catalog",
+    "mode",
+    "cpu_percentile",
+    "cpu_headroom",
+    "memory_headroom",
+    "memory_statistic",
+    "lookback_days",
+    "min_data_hours",
+    "same_family_only",
+    "allow_burstable",
+    "same_architecture",
+    "kubernetes_method",
+    "kubernetes_limits",
+    "provider",
+    "region",
+];
+
+/// The settings of one rightsizing binding call, read from its `settings` dict.
 struct Settings {
-    catalog: Vec<PathBuf>,
+    params: RightsizeParams,
     use_catalog: bool,
-    mode: String,
-    cpu_percentile: f64,
-    cpu_headroom: f64,
-    memory_headroom: f64,
-    memory_statistic: String,
-    lookback_days: f64,
-    min_data_hours: f64,
-    same_family_only: bool,
-    allow_burstable: bool,
-    same_architecture: bool,
-    kubernetes_method: String,
-    kubernetes_limits: bool,
-    provider: Option<String>,
-    region: Option<String>,
 }
 
 /// What one run needs besides the frames.
@@ -45,43 +53,95 @@ struct Prepared {
     prices: Option<ResourcePrices>,
 }
 
+/// A setting's value as `T`, or a `ParameterError` naming the setting, what it expects and
+/// what it got.
+fn setting<'py, T>(value: &Bound<'py, PyAny>, name: &str, expected: &str) -> Result<T>
+where
+    T: for<'a> FromPyObject<'a, 'py>,
+{
+    value.extract::<T>().map_err(|_| {
+        let got = value
+            .repr()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|_| "?".into());
+        Error::parameter(name, format!("expected {expected}, got {got}"))
+    })
+}
+
 impl Settings {
-    fn prepare(self, billing: Option<DataFrame>) -> Result<Prepared> {
-        let mut params = RightsizeParams::default()
-            .mode(self.mode.parse::<Mode>()?)
-            .cpu_percentile(self.cpu_percentile)
-            .cpu_headroom(self.cpu_headroom)
-            .memory_headroom(self.memory_headroom)
-            .memory_statistic(self.memory_statistic.parse::<MemoryStatistic>()?)
-            .lookback_days(self.lookback_days)
-            .min_data_hours(self.min_data_hours)
-            .same_family_only(self.same_family_only)
-            .allow_burstable(self.allow_burstable)
-            .same_architecture(self.same_architecture)
-            .kubernetes_method(self.kubernetes_method.parse::<KubernetesMethod>()?)
-            .kubernetes_limits(self.kubernetes_limits);
-        if let Some(p) = self.provider {
-            let p = p
-                .parse::<Provider>()
-                .map_err(|e| Error::parameter("provider", format!("'{p}': {e}")))?;
-            params = params.default_provider(p);
+    /// Reads the `settings` dict (keys: [`SETTINGS`]).
+    fn read(settings: Option<&Bound<'_, PyDict>>) -> Result<Settings> {
+        let mut params = RightsizeParams::default();
+        let mut use_catalog = true;
+        for (key, value) in settings.into_iter().flat_map(|d| d.iter()) {
+            let name: String = setting(&key, "settings", "setting names (text)")?;
+            if value.is_none() {
+                continue;
+            }
+            let number = |v: &Bound<'_, PyAny>| setting::<f64>(v, &name, "a number");
+            let flag = |v: &Bound<'_, PyAny>| setting::<bool>(v, &name, "True or False");
+            let word = |v: &Bound<'_, PyAny>| setting::<String>(v, &name, "text");
+            params = match name.as_str() {
+                "use_catalog" => {
+                    use_catalog = flag(&value)?;
+                    params
+                }
+                "mode" => params.mode(word(&value)?.parse::<Mode>()?),
+                "cpu_percentile" => params.cpu_percentile(number(&value)?),
+                "cpu_headroom" => params.cpu_headroom(number(&value)?),
+                "memory_headroom" => params.memory_headroom(number(&value)?),
+                "memory_statistic" => {
+                    params.memory_statistic(word(&value)?.parse::<MemoryStatistic>()?)
+                }
+                "lookback_days" => params.lookback_days(number(&value)?),
+                "min_data_hours" => params.min_data_hours(number(&value)?),
+                "same_family_only" => params.same_family_only(flag(&value)?),
+                "allow_burstable" => params.allow_burstable(flag(&value)?),
+                "same_architecture" => params.same_architecture(flag(&value)?),
+                "kubernetes_method" => {
+                    params.kubernetes_method(word(&value)?.parse::<KubernetesMethod>()?)
+                }
+                "kubernetes_limits" => params.kubernetes_limits(flag(&value)?),
+                "provider" => {
+                    let p = word(&value)?;
+                    params.default_provider(
+                        p.parse::<Provider>()
+                            .map_err(|e| Error::parameter("provider", format!("'{p}': {e}")))?,
+                    )
+                }
+                "region" => params.default_region(word(&value)?),
+                other => {
+                    return Err(Error::parameter(
+                        "settings",
+                        format!(
+                            "unknown setting '{other}' (expected one of {})",
+                            SETTINGS.join(", ")
+                        ),
+                    ))
+                }
+            };
         }
-        if let Some(r) = self.region {
-            params = params.default_region(r);
-        }
-        let params = params.check()?;
+        Ok(Settings {
+            params: params.check()?,
+            use_catalog,
+        })
+    }
+
+    /// The run's parameters, catalog (bundled, or loaded from `catalog`) and the bill's
+    /// effective prices.
+    fn prepare(self, catalog: &[PathBuf], billing: Option<DataFrame>) -> Result<Prepared> {
         let catalog = if !self.use_catalog {
             None
-        } else if self.catalog.is_empty() {
+        } else if catalog.is_empty() {
             Some(Catalog::bundled()?)
         } else {
-            Some(load_catalogs(&self.catalog)?)
+            Some(load_catalogs(catalog)?)
         };
         let prices = billing
-            .map(|b| ResourcePrices::from_focus(b.lazy(), self.lookback_days))
+            .map(|b| ResourcePrices::from_focus(b.lazy(), self.params.get_lookback_days()))
             .transpose()?;
         Ok(Prepared {
-            params,
+            params: self.params,
             catalog,
             prices,
         })
@@ -108,58 +168,41 @@ impl Prepared {
     }
 }
 
-/// `rightsize(samples, resources, billing, catalog, *, settings...)` -> (recommendations,
-/// catalog source).
+/// The frames of a rightsizing call.
+type Frames = (DataFrame, Option<DataFrame>, Option<DataFrame>);
+
+/// Reads the utilization, resources and billing arguments as frames.
+fn frames(
+    py: Python<'_>,
+    samples: &Bound<'_, PyAny>,
+    resources: Option<&Bound<'_, PyAny>>,
+    billing: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Frames> {
+    Ok((
+        frame_arg(py, samples, "utilization")?,
+        resources
+            .map(|r| frame_arg(py, r, "resources"))
+            .transpose()?,
+        billing.map(|b| frame_arg(py, b, "billing")).transpose()?,
+    ))
+}
+
+/// `rightsize(samples, resources, billing, catalog, *, settings)` -> (recommendations,
+/// catalog source); `settings` is a dict of [`SETTINGS`].
 #[pyfunction]
-#[pyo3(signature = (samples, resources = None, billing = None, catalog = Vec::new(), *, use_catalog = true, mode = "vm", cpu_percentile = 99.5, cpu_headroom = 20.0, memory_headroom = 20.0, memory_statistic = "max", lookback_days = 14.0, min_data_hours = 30.0, same_family_only = false, allow_burstable = false, same_architecture = true, kubernetes_method = "vpa", kubernetes_limits = false, provider = None, region = None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (samples, resources = None, billing = None, catalog = Vec::new(), *, settings = None))]
 pub(crate) fn rightsize(
     py: Python<'_>,
     samples: &Bound<'_, PyAny>,
     resources: Option<&Bound<'_, PyAny>>,
     billing: Option<&Bound<'_, PyAny>>,
     catalog: Vec<PathBuf>,
-    use_catalog: bool,
-    mode: &str,
-    cpu_percentile: f64,
-    cpu_headroom: f64,
-    memory_headroom: f64,
-    memory_statistic: &str,
-    lookback_days: f64,
-    min_data_hours: f64,
-    same_family_only: bool,
-    allow_burstable: bool,
-    same_architecture: bool,
-    kubernetes_method: &str,
-    kubernetes_limits: bool,
-    provider: Option<String>,
-    region: Option<String>,
+    settings: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<(ArrowStream, String)> {
-    let samples = frame_arg(py, samples, "utilization")?;
-    let resources = resources
-        .map(|r| frame_arg(py, r, "resources"))
-        .transpose()?;
-    let billing = billing.map(|b| frame_arg(py, b, "billing")).transpose()?;
-    let settings = Settings {
-        catalog,
-        use_catalog,
-        mode: mode.to_string(),
-        cpu_percentile,
-        cpu_headroom,
-        memory_headroom,
-        memory_statistic: memory_statistic.to_string(),
-        lookback_days,
-        min_data_hours,
-        same_family_only,
-        allow_burstable,
-        same_architecture,
-        kubernetes_method: kubernetes_method.to_string(),
-        kubernetes_limits,
-        provider,
-        region,
-    };
+    let (samples, resources, billing) = frames(py, samples, resources, billing)?;
+    let settings = Settings::read(settings).map_err(|e| to_py_err(py, &e))?;
     let (frame, source) = run(py, move || -> Result<_> {
-        let prepared = settings.prepare(billing)?;
+        let prepared = settings.prepare(&catalog, billing)?;
         let input = prepared.input(&samples, resources.as_ref());
         let result = run_rightsize(&input, &prepared.params)?;
         let source = prepared.catalog.map(|c| c.source).unwrap_or_default();
@@ -169,9 +212,9 @@ pub(crate) fn rightsize(
 }
 
 /// `rightsize_resource_chart(samples, resource_id, resources, billing, catalog, *, format,
-/// settings...)` -> SVG or PNG bytes of one resource's CPU and memory distribution.
+/// settings)` -> SVG or PNG bytes of one resource's CPU and memory distribution.
 #[pyfunction]
-#[pyo3(signature = (samples, resource_id, resources = None, billing = None, catalog = Vec::new(), *, format = "svg", use_catalog = true, mode = "vm", cpu_percentile = 99.5, cpu_headroom = 20.0, memory_headroom = 20.0, memory_statistic = "max", lookback_days = 14.0, min_data_hours = 30.0, same_family_only = false, allow_burstable = false, same_architecture = true, kubernetes_method = "vpa", kubernetes_limits = false, provider = None, region = None))]
+#[pyo3(signature = (samples, resource_id, resources = None, billing = None, catalog = Vec::new(), *, format = "svg", settings = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn rightsize_resource_chart<'py>(
     py: Python<'py>,
@@ -181,49 +224,14 @@ pub(crate) fn rightsize_resource_chart<'py>(
     billing: Option<&Bound<'py, PyAny>>,
     catalog: Vec<PathBuf>,
     format: &str,
-    use_catalog: bool,
-    mode: &str,
-    cpu_percentile: f64,
-    cpu_headroom: f64,
-    memory_headroom: f64,
-    memory_statistic: &str,
-    lookback_days: f64,
-    min_data_hours: f64,
-    same_family_only: bool,
-    allow_burstable: bool,
-    same_architecture: bool,
-    kubernetes_method: &str,
-    kubernetes_limits: bool,
-    provider: Option<String>,
-    region: Option<String>,
+    settings: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let samples = frame_arg(py, samples, "utilization")?;
-    let resources = resources
-        .map(|r| frame_arg(py, r, "resources"))
-        .transpose()?;
-    let billing = billing.map(|b| frame_arg(py, b, "billing")).transpose()?;
-    let settings = Settings {
-        catalog,
-        use_catalog,
-        mode: mode.to_string(),
-        cpu_percentile,
-        cpu_headroom,
-        memory_headroom,
-        memory_statistic: memory_statistic.to_string(),
-        lookback_days,
-        min_data_hours,
-        same_family_only,
-        allow_burstable,
-        same_architecture,
-        kubernetes_method: kubernetes_method.to_string(),
-        kubernetes_limits,
-        provider,
-        region,
-    };
+    let (samples, resources, billing) = frames(py, samples, resources, billing)?;
+    let settings = Settings::read(settings).map_err(|e| to_py_err(py, &e))?;
     let extension = format!("chart.{format}");
     let bytes = run(py, move || -> Result<_> {
         let format = ChartFormat::from_path(extension)?;
-        let prepared = settings.prepare(billing)?;
+        let prepared = settings.prepare(&catalog, billing)?;
         let input = prepared.input(&samples, resources.as_ref());
         let demand = resource_demand(&input, &prepared.params, &resource_id)?;
         Ok(demand.chart()?.render(format)?.bytes().to_vec())

@@ -303,6 +303,11 @@ impl RightsizeParams {
         self.cpu_percentile
     }
 
+    /// Days of history used.
+    pub fn get_lookback_days(&self) -> f64 {
+        self.lookback_days
+    }
+
     /// The mode.
     pub fn get_mode(&self) -> Mode {
         self.mode
