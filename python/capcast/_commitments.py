@@ -21,7 +21,10 @@ Frames:
 From a bill: :func:`bill_usage` reads the usage, pools and owned commitments in these shapes,
 :func:`commitment_offers` prices the pools from a catalog, :func:`backtest_bill` replays a
 purchase date. AWS pools are measured in normalized unit-hours (the unit of Reserved Instance
-size flexibility: ``large`` = 4, ``xlarge`` = 8, ...), Azure and GCP pools in vCPU-hours.
+size flexibility: ``large`` = 4, ``xlarge`` = 8, ...), Azure and GCP machine families in
+vCPU-hours. GCP bills vCPUs and memory per machine series, which resource-based committed use
+discounts commit separately: a GCP export gives a vCPU-hour pool and a GiB-hour pool per
+series and region (``n2 cores/us-central1``, ``n2 memory/us-central1``).
 
 >>> bill = capcast.bill_usage(capcast.read_billing("focus.csv.gz"))      # doctest: +SKIP
 >>> offers = capcast.commitment_offers(bill.pools)                        # doctest: +SKIP
@@ -262,19 +265,22 @@ class BillUsage:
     Attributes:
         usage: ``unique_id, ds, y``: eligible usage per pool and hour (the ``usage`` argument
             of :func:`optimize_commitments`), for the pools the catalog prices.
-        pools: ``pool, provider, region, family, unit``; ``unit`` is ``normalized unit-hours``
-            (AWS) or ``vCPU-hours`` (Azure, GCP). :func:`commitment_offers` prices them.
+        pools: ``pool, provider, region, family, resource, unit``; ``resource`` is
+            ``instances`` (a machine family) or, for GCP series, ``cores`` or ``memory``;
+            ``unit`` is ``normalized unit-hours`` (AWS), ``vCPU-hours`` or ``GiB-hours`` (GCP
+            memory). :func:`commitment_offers` prices them.
         existing: the owned commitments priced by the catalog (the ``existing`` argument of
             :func:`optimize_commitments`): offers columns plus ``quantity, end, id``.
         owned: every owned commitment: ``id, kind`` (``reserved_instance``,
-            ``savings_plan_compute``, ``savings_plan_ec2_instance``), ``scope, quantity, unit,
-            unit_price, term_years, start, end, end_source``.
+            ``savings_plan_compute``, ``savings_plan_ec2_instance``, ``gcp_committed_use``),
+            ``scope, quantity, unit, unit_price, term_years, start, end, end_source``.
         assumptions: every guess made (commitment ends, plan types, unit fallbacks) and what
             was left out (pools the catalog does not price, commitments it cannot price).
-        eligible_rows: instance usage rows read.
+        eligible_rows: usage rows read (instance rows, GCP vCPU and RAM rows).
         ineligible_rows: other rows of the bill (counted, not used).
         hours: hours from the first to the last hour of eligible usage.
-        instance_hours: instance-hours of the eligible rows.
+        instance_hours: instance-hours of the eligible instance rows (GCP vCPU and RAM rows
+            are not instance-hours).
     """
 
     usage: pl.DataFrame
@@ -401,12 +407,13 @@ def commitment_offers(
     :func:`optimize_commitments` (with ``on_demand`` per pool).
 
     Args:
-        pools: ``pool, provider, region, family`` (:attr:`BillUsage.pools`).
+        pools: ``pool, provider, region, family`` and optionally ``resource``
+            (:attr:`BillUsage.pools`).
         catalog: price files (default: the bundled catalog).
 
     Raises:
         ParameterError: the catalog does not price a pool (the message names it).
-        DataError: the pools frame lacks a column or names an unknown provider.
+        DataError: the pools frame lacks a column or names an unknown provider or resource.
     """
     return _to_polars(
         _native.commitment_offers(
