@@ -1,5 +1,5 @@
-//! The optimizer's inputs read from a FOCUS 1.2 bill (every loader's output): hourly eligible usage per pool and the
-//! commitments already owned.
+//! The optimizer's inputs read from a FOCUS 1.2 bill (every loader's output): hourly eligible
+//! usage per pool and the commitments already owned.
 //!
 //! **Eligible usage.** A `Usage` row whose `ConsumedUnit` counts hours (`Hours`, AWS's `Hrs`,
 //! Azure's `1 Hour`), whose `SkuPriceDetails` names an instance family and a vCPU count (FOCUS
