@@ -89,7 +89,11 @@ class CommitmentPlan:
             solve_seconds, assumptions`` (``upfront`` is paid now, ``planned_upfront`` when the
             renewals start; ``assumptions`` a list of strings).
         monthly: ``month, eligible_on_demand, coverage_before, coverage_after,
-            utilization_before, utilization_after, cost_after``.
+            utilization_before, utilization_after, cost_after, start_hour, start``. Months are
+            calendar months (UTC) when the usage's ``ds`` are consecutive hours (``start`` is
+            then the month's first hour; the first and last months may be partial), else
+            730-hour blocks (``start`` null). ``start_month`` and ``break_even_month`` count
+            the same months.
         quantities: ``instrument, quantity`` bought now for every instrument offered (zeros
             included).
     """

@@ -14,7 +14,8 @@ use rayon::prelude::*;
 
 use super::problem::Usage;
 
-/// Hours per reporting month (8760 / 12).
+/// Hours per reporting month (8760 / 12) when the usage is not dated ([`Usage::starting_at`]
+/// makes months calendar months).
 pub const MONTH_HOURS: usize = 730;
 
 /// When a commitment covers usage: `tranches` equal parts bought every `spacing` hours from
@@ -102,7 +103,7 @@ type ScenarioTotals = (f64, f64, Vec<MonthTotals>, Vec<Vec<(f64, f64)>>);
 /// Applies `slots` to every hour of every scenario of `usage`.
 pub(crate) fn evaluate(usage: &Usage, slots: &[Slot]) -> Evaluation {
     let hours = usage.hours();
-    let n_months = hours.div_ceil(MONTH_HOURS).max(1);
+    let n_months = usage.month_starts().len();
     let pools = usage.pools();
     // (slot, pool, rate) in application order: by scope size (single-pool commitments, then
     // narrower plans before wider ones); within one size, every plan-pool pair by discount,
@@ -129,7 +130,7 @@ pub(crate) fn evaluate(usage: &Usage, slots: &[Slot]) -> Evaluation {
             let mut budget = vec![0.0; slots.len()];
             let (mut on_demand, mut uncovered) = (0.0, 0.0);
             for hour in 0..hours {
-                let month = hour / MONTH_HOURS;
+                let month = usage.month_of(hour);
                 let totals = &mut months[month];
                 totals.hours += 1;
                 for (p, pool) in pools.iter().enumerate() {

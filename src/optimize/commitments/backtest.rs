@@ -212,8 +212,17 @@ fn monthly_cost(plan: &CommitmentPlan) -> Vec<f64> {
     plan.monthly.iter().map(|m| m.cost_after).collect()
 }
 
-/// Scenarios of the `horizon` hours after `past`.
+/// Scenarios of the `horizon` hours after `past` (dated from its end when it is dated).
 pub(crate) fn scenarios(past: &Usage, horizon: usize, how: Scenarios, seed: u64) -> Result<Usage> {
+    let drawn = draw(past, horizon, how, seed)?;
+    Ok(match past.start_us() {
+        Some(start) => drawn.starting_at(start + past.hours() as i64 * 3_600_000_000),
+        None => drawn,
+    })
+}
+
+/// The scenario values of [`scenarios`].
+fn draw(past: &Usage, horizon: usize, how: Scenarios, seed: u64) -> Result<Usage> {
     let pools = past.pools().to_vec();
     let n_pools = pools.len();
     match how {

@@ -545,7 +545,7 @@ impl BillUsage {
                 "the priced pools must be the bill's pools in order",
             ));
         }
-        Usage::new(pools, self.hours, 1, self.values.clone())
+        Ok(Usage::new(pools, self.hours, 1, self.values.clone())?.starting_at(self.start_us))
     }
 
     /// Only the pools `catalog` prices (see [`PricedBill`]): the bill reduced to them, their priced pools and every

@@ -292,7 +292,13 @@ pub fn problem_from_frames(
                 })
         })
         .collect::<Result<Vec<_>>>()?;
-    let usage_values = Usage::new(pools, n_hours, n_scenarios, values)?;
+    let mut usage_values = Usage::new(pools, n_hours, n_scenarios, values)?;
+    // Consecutive hours are dated: months become calendar months.
+    if hours.windows(2).all(|w| w[1] - w[0] == 3_600_000_000) {
+        if let Some(&first) = hours.first() {
+            usage_values = usage_values.starting_at(first);
+        }
+    }
     let mut existing_out = Vec::new();
     if let Some(df) = existing.filter(|df| df.height() > 0) {
         let quantity = floats(df, "existing", "quantity")?;
@@ -381,6 +387,14 @@ pub fn plan_frames(plan: &CommitmentPlan) -> Result<(DataFrame, DataFrame, DataF
         "utilization_before" => m.iter().map(|x| x.utilization_before).collect::<Vec<_>>(),
         "utilization_after" => m.iter().map(|x| x.utilization_after).collect::<Vec<_>>(),
         "cost_after" => m.iter().map(|x| x.cost_after).collect::<Vec<_>>(),
-    )?;
+        "start_hour" => m.iter().map(|x| x.start_hour as i64).collect::<Vec<_>>(),
+        "start" => m.iter().map(|x| x.start_us).collect::<Vec<_>>(),
+    )?
+    .lazy()
+    .with_column(col("start").cast(DataType::Datetime(
+        TimeUnit::Microseconds,
+        Some(TimeZone::UTC),
+    )))
+    .collect()?;
     Ok((purchases, summary, monthly))
 }

@@ -2,7 +2,8 @@
 //! to cost and save, how coverage and utilization develop month by month, and what it assumes
 //! about years the scenarios do not cover.
 
-use super::apply::{Evaluation, MONTH_HOURS};
+use super::apply::Evaluation;
+use super::problem::Usage;
 
 /// One instrument to buy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -22,7 +23,7 @@ pub struct Purchase {
     pub timing: String,
     /// The hour (from the start of the usage) its first tranche starts: 0 for `now`.
     pub start_hour: usize,
-    /// The 1-based month (730 hours) it starts in.
+    /// The 1-based month it starts in ([`Month`]).
     pub start_month: usize,
     /// Commitment units to buy (units of the pool for a reservation, dollars per hour of
     /// commitment for a Savings Plan), all tranches together.
@@ -89,11 +90,16 @@ pub struct Summary {
     pub assumptions: Vec<String>,
 }
 
-/// One month of the horizon (730 hours; the last may be shorter).
+/// One month of the horizon: a calendar month (UTC) when the usage is dated
+/// ([`super::Usage::starting_at`]), else 730 hours; the first and last may be partial.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Month {
     /// 1-based month.
     pub month: usize,
+    /// Its first hour, counted from the first hour of the horizon.
+    pub start_hour: usize,
+    /// When it starts (microseconds, UTC) when the usage is dated.
+    pub start_us: Option<i64>,
     /// Expected on-demand value of eligible usage.
     pub eligible_on_demand: f64,
     /// Coverage with owned commitments only.
@@ -150,8 +156,14 @@ pub(crate) fn quantile(values: &[f64], q: f64) -> f64 {
     sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
 }
 
-/// Monthly rows from the evaluations without and with the purchase.
-pub(crate) fn months(before: &Evaluation, after: &Evaluation, fees: &[f64]) -> Vec<Month> {
+/// Monthly rows from the evaluations without and with the purchase, over the months of
+/// `usage`.
+pub(crate) fn months(
+    before: &Evaluation,
+    after: &Evaluation,
+    fees: &[f64],
+    usage: &Usage,
+) -> Vec<Month> {
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
     before
         .months
@@ -160,6 +172,10 @@ pub(crate) fn months(before: &Evaluation, after: &Evaluation, fees: &[f64]) -> V
         .enumerate()
         .map(|(m, (b, a))| Month {
             month: m + 1,
+            start_hour: usage.month_starts().get(m).copied().unwrap_or(0),
+            start_us: usage.start_us().map(|s| {
+                s + usage.month_starts().get(m).copied().unwrap_or(0) as i64 * 3_600_000_000
+            }),
             eligible_on_demand: a.eligible,
             coverage_before: if b.eligible > 0.0 {
                 b.covered / b.eligible
@@ -196,11 +212,11 @@ pub(crate) fn break_even(
     None
 }
 
-/// Hours in force per month of a quantity share function over `hours` hours.
-pub(crate) fn active_hours_per_month(share: impl Fn(usize) -> f64, hours: usize) -> Vec<f64> {
-    let mut out = vec![0.0; hours.div_ceil(MONTH_HOURS).max(1)];
-    for hour in 0..hours {
-        out[hour / MONTH_HOURS] += share(hour);
+/// Hours in force per month of `usage` of a quantity share function.
+pub(crate) fn active_hours_per_month(share: impl Fn(usize) -> f64, usage: &Usage) -> Vec<f64> {
+    let mut out = vec![0.0; usage.month_starts().len()];
+    for hour in 0..usage.hours() {
+        out[usage.month_of(hour)] += share(hour);
     }
     out
 }

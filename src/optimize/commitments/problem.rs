@@ -25,12 +25,54 @@ pub struct Pool {
 ///
 /// Stored pool by pool, scenario by scenario: `value(pool, scenario, hour)`. One scenario is
 /// the lookback history; several are forecast sample paths over the horizon.
+///
+/// Months (the plan's monthly coverage and utilization, start and break-even months) are
+/// calendar months in UTC once the first hour is dated ([`Usage::starting_at`]; bills,
+/// forecasts of bills and hourly frames are), else blocks of [`super::MONTH_HOURS`] hours.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Usage {
     pools: Vec<Pool>,
     hours: usize,
     scenarios: usize,
     values: Vec<f64>,
+    start_us: Option<i64>,
+    month_starts: Vec<usize>,
+}
+
+const HOUR_US: i64 = 3_600_000_000;
+
+/// The first hour of each month over `hours` hours: 730-hour blocks, or the UTC calendar
+/// months from `start_us` (the first month may be partial).
+fn month_starts(hours: usize, start_us: Option<i64>) -> Vec<usize> {
+    use chrono::{DateTime, Datelike, NaiveDate};
+    let Some(start) = start_us.and_then(DateTime::from_timestamp_micros) else {
+        return (0..hours.max(1)).step_by(super::MONTH_HOURS).collect();
+    };
+    let mut starts = vec![0];
+    let (mut year, mut month) = (start.year(), start.month());
+    loop {
+        (year, month) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+        let Some(next) = NaiveDate::from_ymd_opt(year, month, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().timestamp_micros())
+        else {
+            break;
+        };
+        // Hours are whole: a month starts at the first hour at or after its midnight.
+        let offset = (next - start.timestamp_micros() + HOUR_US - 1).div_euclid(HOUR_US);
+        if offset <= 0 {
+            continue;
+        }
+        if offset as usize >= hours {
+            break;
+        }
+        starts.push(offset as usize);
+    }
+    starts
 }
 
 impl Usage {
@@ -84,11 +126,44 @@ impl Usage {
             ));
         }
         Ok(Usage {
+            month_starts: month_starts(hours, None),
             pools,
             hours,
             scenarios,
             values,
+            start_us: None,
         })
+    }
+
+    /// The same usage with its first hour at `start_us` (microseconds since the epoch, UTC):
+    /// months become calendar months.
+    ///
+    /// ```
+    /// use capcast::optimize::commitments::{Pool, Usage};
+    /// let pool = Pool { id: "a".into(), on_demand: 1.0 };
+    /// // 2026-01-31 00:00 UTC, 48 hours: January's last day, then February.
+    /// let usage = Usage::new(vec![pool], 48, 1, vec![1.0; 48])?.starting_at(1_769_817_600_000_000);
+    /// assert_eq!(usage.month_starts(), &[0, 24]);
+    /// # Ok::<(), capcast::Error>(())
+    /// ```
+    pub fn starting_at(mut self, start_us: i64) -> Self {
+        self.start_us = Some(start_us);
+        self.month_starts = month_starts(self.hours, Some(start_us));
+        self
+    }
+    /// When the first hour starts (microseconds, UTC), if dated.
+    pub fn start_us(&self) -> Option<i64> {
+        self.start_us
+    }
+    /// The first hour of each month (0 first).
+    pub fn month_starts(&self) -> &[usize] {
+        &self.month_starts
+    }
+    /// The month (0-based) of `hour`.
+    pub fn month_of(&self, hour: usize) -> usize {
+        self.month_starts
+            .partition_point(|&s| s <= hour)
+            .saturating_sub(1)
     }
 
     /// The pools, in order.
@@ -133,11 +208,14 @@ impl Usage {
                 values.extend_from_slice(&self.series(pool, scenario)[start..end]);
             }
         }
+        let start_us = self.start_us.map(|s| s + start as i64 * HOUR_US);
         Ok(Usage {
+            month_starts: month_starts(end - start, start_us),
             pools: self.pools.clone(),
             hours: end - start,
             scenarios: self.scenarios,
             values,
+            start_us,
         })
     }
 }

@@ -9,7 +9,6 @@ use super::plan::{
     Summary,
 };
 use super::{CommitmentParams, Prepared, Problem};
-use crate::optimize::commitments::MONTH_HOURS;
 
 impl CommitmentParams {
     /// Evaluates `quantities` (one per decision: instruments now, then planned renewals) on
@@ -68,7 +67,7 @@ impl CommitmentParams {
             let activity = slot.activity;
             for (fee, hours) in fees
                 .iter_mut()
-                .zip(active_hours_per_month(|h| activity.at(h), hours))
+                .zip(active_hours_per_month(|h| activity.at(h), usage))
             {
                 *fee += slot.quantity * per_unit * hours;
             }
@@ -82,13 +81,13 @@ impl CommitmentParams {
                 let instrument = &problem.instruments[decision.instrument];
                 let q = quantities[i];
                 let activity = slots[i].activity;
-                let active = active_hours_per_month(|h| activity.at(h), hours);
+                let active = active_hours_per_month(|h| activity.at(h), usage);
                 let available: f64 = active.iter().sum::<f64>() * q;
                 let (value, used) = after.slots[i]
                     .iter()
                     .fold((0.0, 0.0), |acc, m| (acc.0 + m.0, acc.1 + m.1));
                 // Break-even counted from the month the decision starts.
-                let first = (decision.start / MONTH_HOURS).min(active.len());
+                let first = usage.month_of(decision.start).min(active.len());
                 Purchase {
                     instrument: instrument.name.clone(),
                     kind: serde_name(&instrument.kind),
@@ -101,7 +100,7 @@ impl CommitmentParams {
                         "now".into()
                     },
                     start_hour: decision.start,
-                    start_month: decision.start / MONTH_HOURS + 1,
+                    start_month: usage.month_of(decision.start) + 1,
                     quantity: q,
                     hourly_commitment: q
                         * (instrument.hourly + instrument.upfront / instrument.term_hours() as f64),
@@ -158,7 +157,7 @@ impl CommitmentParams {
         CommitmentPlan {
             purchases,
             summary,
-            monthly: months(&before, &after, &fees),
+            monthly: months(&before, &after, &fees, usage),
             quantities: quantities[..now].to_vec(),
             renewals: decisions[now..]
                 .iter()

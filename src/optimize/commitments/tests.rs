@@ -412,3 +412,75 @@ fn catalog_offers_become_instruments() {
     };
     assert!(instruments_from_catalog(&catalog, &[missing]).is_err());
 }
+
+/// 2026-01-31 00:00 UTC.
+const JAN_31_2026: i64 = 1_769_817_600_000_000;
+
+#[test]
+fn dated_usage_reports_calendar_months_and_undated_usage_730_hour_blocks() {
+    let pool = Pool {
+        id: "p".into(),
+        on_demand: 1.0,
+    };
+    // 31 January, all of February (672 hours), 1 March.
+    let hours = 24 + 672 + 24;
+    let undated = Usage::new(vec![pool], hours, 1, vec![2.0; hours]).unwrap();
+    assert_eq!(undated.month_starts(), &[0]);
+    let dated = undated.clone().starting_at(JAN_31_2026);
+    assert_eq!(dated.month_starts(), &[0, 24, 696]);
+    assert_eq!(
+        (dated.month_of(23), dated.month_of(24), dated.month_of(719)),
+        (0, 1, 2)
+    );
+    // A start inside an hour: February begins at the first whole hour after its midnight.
+    let late = undated
+        .clone()
+        .starting_at(JAN_31_2026 + 10 * 3_600_000_000 + 1_800_000_000);
+    assert_eq!(late.month_starts()[1], 14);
+    // A window keeps the calendar.
+    assert_eq!(dated.window(20, 720).unwrap().month_starts(), &[0, 4, 676]);
+
+    let ri = Instrument {
+        name: "ri".into(),
+        kind: OfferKind::ReservedStandard,
+        term_years: 1,
+        payment: Payment::NoUpfront,
+        upfront: 0.0,
+        hourly: 0.5,
+        scope: vec![Coverage {
+            pool: "p".into(),
+            rate: 1.0,
+        }],
+    };
+    let problem = Problem {
+        usage: dated,
+        instruments: vec![ri],
+        existing: vec![],
+    };
+    let plan = CommitmentParams::default().solve(&problem).unwrap();
+    let starts: Vec<(usize, Option<i64>)> = plan
+        .monthly
+        .iter()
+        .map(|m| (m.start_hour, m.start_us))
+        .collect();
+    let feb_1 = JAN_31_2026 + 24 * 3_600_000_000;
+    let mar_1 = feb_1 + 672 * 3_600_000_000;
+    assert_eq!(
+        starts,
+        [
+            (0, Some(JAN_31_2026)),
+            (24, Some(feb_1)),
+            (696, Some(mar_1))
+        ]
+    );
+    // February's eligible value is its 672 hours of 2 units at $1.
+    assert!((plan.monthly[1].eligible_on_demand - 1344.0).abs() < 1e-9);
+    let plan = CommitmentParams::default()
+        .solve(&Problem {
+            usage: undated,
+            ..problem
+        })
+        .unwrap();
+    assert_eq!(plan.monthly.len(), 1);
+    assert_eq!(plan.monthly[0].start_us, None);
+}

@@ -7,14 +7,15 @@
 //! planned renewals), expected cost, savings and ESR with P10/P90, coverage before and after
 //! per month, and the optimizer's assumptions.
 
-use chrono::DateTime;
+use chrono::{DateTime, Datelike};
 use polars::prelude::*;
 
 use crate::chart::{BarChart, BarOrder, ValueFormat};
 use crate::error::Result;
 use crate::optimize::catalog::Catalog;
 use crate::optimize::commitments::{
-    bill_usage, BillingParams, CommitmentParams, CommitmentPlan, PoolResource, PricedBill, Problem,
+    bill_usage, BillingParams, CommitmentParams, CommitmentPlan, Month, PoolResource, PricedBill,
+    Problem,
 };
 use crate::plan::report::context::{money, Context};
 use crate::plan::report::model::{Figure, ReportChart, ReportTable, Section, Setting};
@@ -179,11 +180,11 @@ pub(crate) fn section(ctx: &Context, settings: &mut Vec<Setting>) -> Result<Sect
         format!("horizon {horizon} hours (the longest term offered, at most {MAX_HORIZON}), {PATHS} forecast paths per pool, at most {MAX_SAMPLES} scenario-hours in the program, cost of capital 5 %, expected cost minimised; bundled catalog offers"),
         "defaults of the report",
     ));
-    chart(&mut section, &plan, start)?;
+    chart(&mut section, &plan)?;
     section.tables.push(ReportTable::new(
         "commitment_purchases",
         "Commitments to buy now and renewals planned",
-        purchases(&plan)?,
+        purchases(&plan, start)?,
     ));
     section.tables.push(ReportTable::new(
         "commitment_summary",
@@ -193,7 +194,7 @@ pub(crate) fn section(ctx: &Context, settings: &mut Vec<Setting>) -> Result<Sect
     section.tables.push(ReportTable::new(
         "commitment_coverage",
         "Coverage and utilization per month, before and after the purchase",
-        monthly(&plan, start)?,
+        monthly(&plan)?,
     ));
     section.tables.push(ReportTable::new(
         "commitments_owned",
@@ -203,29 +204,47 @@ pub(crate) fn section(ctx: &Context, settings: &mut Vec<Setting>) -> Result<Sect
     Ok(section)
 }
 
-fn month_label(start: i64, month: usize) -> String {
-    DateTime::from_timestamp_micros(start + (month as i64 - 1) * 730 * HOUR_US)
-        .map(|d| format!("month {month} (from {})", d.format("%Y-%m-%d")))
-        .unwrap_or_else(|| format!("month {month}"))
+/// A calendar month as `2026-11`, with its first day when it starts later than the 1st
+/// (the horizon's first month); `month N` when the month is not dated.
+fn month_label(month: &Month) -> String {
+    month
+        .start_us
+        .and_then(DateTime::from_timestamp_micros)
+        .map(|d| {
+            if d.day() == 1 {
+                d.format("%Y-%m").to_string()
+            } else {
+                format!("{} (from {})", d.format("%Y-%m"), d.format("%Y-%m-%d"))
+            }
+        })
+        .unwrap_or_else(|| format!("month {}", month.month))
 }
 
-fn chart(section: &mut Section, plan: &CommitmentPlan, start: i64) -> Result<()> {
+/// The months of `chunk`: one label, or `first to last` (by month, `2027-01 to 2027-03`).
+fn months_label(chunk: &[Month]) -> String {
+    match chunk {
+        [one] => month_label(one),
+        [first, .., last] => {
+            let short = |m: &Month| {
+                m.start_us
+                    .and_then(DateTime::from_timestamp_micros)
+                    .map(|d| d.format("%Y-%m").to_string())
+                    .unwrap_or_else(|| format!("month {}", m.month))
+            };
+            format!("{} to {}", short(first), short(last))
+        }
+        [] => String::new(),
+    }
+}
+
+fn chart(section: &mut Section, plan: &CommitmentPlan) -> Result<()> {
     // Months beyond a year are shown by quarter (coverage weighted by eligible value).
     let group = if plan.monthly.len() > 12 { 3 } else { 1 };
     let mut bars = Vec::new();
     for chunk in plan.monthly.chunks(group) {
-        let first = chunk[0].month;
-        let label = if chunk.len() == 1 {
-            month_label(start, first)
-        } else {
-            month_label(start, first).replacen(
-                &format!("month {first}"),
-                &format!("months {first}-{}", first + chunk.len() - 1),
-                1,
-            )
-        };
+        let label = months_label(chunk);
         let eligible: f64 = chunk.iter().map(|m| m.eligible_on_demand).sum();
-        let share = |f: fn(&crate::optimize::commitments::Month) -> f64| {
+        let share = |f: fn(&Month) -> f64| {
             if eligible > 0.0 {
                 100.0
                     * chunk
@@ -261,12 +280,17 @@ fn chart(section: &mut Section, plan: &CommitmentPlan, start: i64) -> Result<()>
     Ok(())
 }
 
-fn purchases(plan: &CommitmentPlan) -> Result<DataFrame> {
+fn purchases(plan: &CommitmentPlan, start: i64) -> Result<DataFrame> {
     let p = &plan.purchases;
+    let day = |hour: usize| {
+        DateTime::from_timestamp_micros(start + hour as i64 * HOUR_US)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+    };
     Ok(df!(
         "instrument" => p.iter().map(|x| x.instrument.clone()).collect::<Vec<_>>(),
         "scope" => p.iter().map(|x| x.scope.clone()).collect::<Vec<_>>(),
         "timing" => p.iter().map(|x| x.timing.clone()).collect::<Vec<_>>(),
+        "start" => p.iter().map(|x| day(x.start_hour)).collect::<Vec<_>>(),
         "start_month" => p.iter().map(|x| x.start_month as u32).collect::<Vec<_>>(),
         "term_years" => p.iter().map(|x| u32::from(x.term_years)).collect::<Vec<_>>(),
         "payment" => p.iter().map(|x| x.payment.clone()).collect::<Vec<_>>(),
@@ -308,10 +332,10 @@ fn summary(plan: &CommitmentPlan) -> Result<DataFrame> {
     )?)
 }
 
-fn monthly(plan: &CommitmentPlan, start: i64) -> Result<DataFrame> {
+fn monthly(plan: &CommitmentPlan) -> Result<DataFrame> {
     let m = &plan.monthly;
     Ok(df!(
-        "month" => m.iter().map(|x| month_label(start, x.month)).collect::<Vec<_>>(),
+        "month" => m.iter().map(month_label).collect::<Vec<_>>(),
         "eligible_on_demand" => m.iter().map(|x| x.eligible_on_demand).collect::<Vec<_>>(),
         "coverage_before" => m.iter().map(|x| finite(x.coverage_before)).collect::<Vec<_>>(),
         "coverage_after" => m.iter().map(|x| finite(x.coverage_after)).collect::<Vec<_>>(),
