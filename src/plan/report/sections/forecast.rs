@@ -325,6 +325,16 @@ pub(crate) fn anomalies_section(ctx: &Context, params: &PlanParams) -> Result<Se
             found.height() - above
         ),
     ));
+    let runs = episodes(&found)?;
+    let material = runs.column("material")?.bool()?.sum().unwrap_or(0);
+    section.figures.push(Figure::new(
+        "Episodes",
+        runs.height().to_string(),
+        format!(
+            "{material} material (excess at least {} and {MATERIAL_SHARE_PCT} % of the expected cost); an episode is a run of consecutive anomalous days of one service on the same side, so a level shift that persists is one",
+            money(MATERIAL_EXCESS, cur, 0)
+        ),
+    ));
     if let Some(top) = found.column("excess")?.f64()?.get(0).filter(|v| *v > 0.0) {
         let service = found
             .column("service")?
@@ -349,9 +359,116 @@ pub(crate) fn anomalies_section(ctx: &Context, params: &PlanParams) -> Result<Se
         "Days whose cost lies outside the {ANOMALY_LEVEL} % interval of rolling-origin backtest forecasts (the model auto mode ranks best per service), largest excess first. The scan covers the backtest windows, the most recent weeks."
     ));
     section.tables.push(ReportTable::new(
+        "cost_anomaly_episodes",
+        "Anomaly episodes: consecutive anomalous days of one service, largest total excess first",
+        runs,
+    ));
+    section.tables.push(ReportTable::new(
         "cost_anomalies",
         "Cost anomalies by service and day",
         found,
     ));
     Ok(section)
+}
+
+/// The smallest total excess (currency units) of a material episode ...
+const MATERIAL_EXCESS: f64 = 1.0;
+/// ... and the smallest share of the episode's expected cost, in percent (AWS Cost Anomaly
+/// Detection also alerts on an absolute and a percentage threshold).
+const MATERIAL_SHARE_PCT: f64 = 1.0;
+
+/// Runs of consecutive anomalous days of one service on the same side of the interval, from
+/// `service, ds, expected, excess` rows: `service, first_day, last_day, days, direction,
+/// excess, expected` (summed) and `material` (the excess is at least [`MATERIAL_EXCESS`] and
+/// [`MATERIAL_SHARE_PCT`] % of the expected cost), largest absolute excess first. A cost
+/// that doubles and stays doubled is one episode, not a day each.
+fn episodes(found: &DataFrame) -> Result<DataFrame> {
+    let sorted = found.sort(["service", "ds"], SortMultipleOptions::default())?;
+    let services = sorted.column("service")?.str()?.clone();
+    let days = sorted
+        .column("ds")?
+        .cast(&DataType::Datetime(
+            TimeUnit::Microseconds,
+            Some(TimeZone::UTC),
+        ))?
+        .cast(&DataType::Int64)?;
+    let days = days.i64()?;
+    let excess = sorted.column("excess")?.f64()?.clone();
+    let expected = sorted.column("expected")?.f64()?.clone();
+    // (service, first day, last day, days, above, excess, expected)
+    let mut runs: Vec<(String, i64, i64, u32, bool, f64, f64)> = Vec::new();
+    for i in 0..sorted.height() {
+        let (Some(service), Some(day), Some(e)) = (services.get(i), days.get(i), excess.get(i))
+        else {
+            continue;
+        };
+        let above = e > 0.0;
+        let x = expected.get(i).unwrap_or(0.0);
+        match runs.last_mut() {
+            Some(run) if run.0 == service && run.4 == above && day - run.2 == DAY_US => {
+                run.2 = day;
+                run.3 += 1;
+                run.5 += e;
+                run.6 += x;
+            }
+            _ => runs.push((service.to_string(), day, day, 1, above, e, x)),
+        }
+    }
+    runs.sort_by(|a, b| b.5.abs().total_cmp(&a.5.abs()));
+    Ok(df!(
+        "service" => runs.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
+        "first_day" => runs.iter().map(|r| date(r.1)).collect::<Vec<_>>(),
+        "last_day" => runs.iter().map(|r| date(r.2)).collect::<Vec<_>>(),
+        "days" => runs.iter().map(|r| r.3).collect::<Vec<_>>(),
+        "direction" => runs.iter().map(|r| if r.4 { "above" } else { "below" }).collect::<Vec<_>>(),
+        "excess" => runs.iter().map(|r| r.5).collect::<Vec<_>>(),
+        "expected" => runs.iter().map(|r| r.6).collect::<Vec<_>>(),
+        "material" => runs
+            .iter()
+            .map(|r| {
+                r.5.abs() >= MATERIAL_EXCESS && r.5.abs() >= MATERIAL_SHARE_PCT / 100.0 * r.6.abs()
+            })
+            .collect::<Vec<_>>(),
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consecutive_days_of_one_service_on_one_side_are_one_episode() {
+        let day = |d: i64| 1_783_900_800_000_000 + d * DAY_US; // 2026-07-13 onwards
+        let found = df!(
+            "service" => ["rds", "rds", "rds", "glue", "glue", "rds"],
+            "ds" => [day(2), day(3), day(4), day(17), day(18), day(6)],
+            "excess" => [30.0, 29.0, 28.0, 140.0, -5.0, 0.5],
+            "expected" => [30.0, 30.0, 30.0, 20.0, 900.0, 30.0],
+        )
+        .unwrap()
+        .lazy()
+        .with_column(col("ds").cast(DataType::Datetime(
+            TimeUnit::Microseconds,
+            Some(TimeZone::UTC),
+        )))
+        .collect()
+        .unwrap();
+        let runs = episodes(&found).unwrap();
+        let col = |name: &str| runs.column(name).unwrap().clone();
+        // glue 30 July above (140), rds 15-17 July (3 days, 87), glue 31 July below (-5), rds
+        // 19 July after a gap (0.5): 4 episodes, largest excess first.
+        assert_eq!(runs.height(), 4);
+        let services = col("service");
+        let services: Vec<&str> = services.str().unwrap().iter().flatten().collect();
+        assert_eq!(services, ["glue", "rds", "glue", "rds"]);
+        let days: Vec<u32> = col("days").u32().unwrap().iter().flatten().collect();
+        assert_eq!(days, [1, 3, 1, 1]);
+        assert_eq!(col("first_day").str().unwrap().get(1), Some("2026-07-15"));
+        assert_eq!(col("last_day").str().unwrap().get(1), Some("2026-07-17"));
+        assert!((col("excess").f64().unwrap().get(1).unwrap() - 87.0).abs() < 1e-12);
+        assert_eq!(col("direction").str().unwrap().get(2), Some("below"));
+        // 5 of 900 expected is under 1 %, 0.5 under 1 unit: not material.
+        let material: Vec<bool> = col("material").bool().unwrap().iter().flatten().collect();
+        assert_eq!(material, [true, true, false, false]);
+    }
 }
