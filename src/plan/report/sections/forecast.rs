@@ -9,6 +9,7 @@ use crate::chart::{FanChart, ValueFormat};
 use crate::error::Result;
 use crate::forecast::registry::BatchSpec;
 use crate::forecast::{anomalies, forecast_frame, BatchForecast, BatchParams};
+use crate::plan::frame::times;
 use crate::plan::report::context::{date, money, symbol, Context, DAY_US, TOTAL};
 use crate::plan::report::model::{Figure, ReportChart, ReportTable, Section, Setting};
 use crate::plan::report::PlanParams;
@@ -385,25 +386,21 @@ const MATERIAL_SHARE_PCT: f64 = 1.0;
 fn episodes(found: &DataFrame) -> Result<DataFrame> {
     let sorted = found.sort(["service", "ds"], SortMultipleOptions::default())?;
     let services = sorted.column("service")?.str()?.clone();
-    let days = sorted
-        .column("ds")?
-        .cast(&DataType::Datetime(
-            TimeUnit::Microseconds,
-            Some(TimeZone::UTC),
-        ))?
-        .cast(&DataType::Int64)?;
-    let days = days.i64()?;
+    let days = times(&sorted, "anomalies", "ds")?;
     let excess = sorted.column("excess")?.f64()?.clone();
     let expected = sorted.column("expected")?.f64()?.clone();
     // (service, first day, last day, days, above, excess, expected)
     let mut runs: Vec<(String, i64, i64, u32, bool, f64, f64)> = Vec::new();
-    for i in 0..sorted.height() {
-        let (Some(service), Some(day), Some(e)) = (services.get(i), days.get(i), excess.get(i))
-        else {
+    let rows = services
+        .iter()
+        .zip(days)
+        .zip(excess.iter().zip(expected.iter()));
+    for ((service, day), (e, x)) in rows {
+        let (Some(service), Some(day), Some(e)) = (service, day, e) else {
             continue;
         };
         let above = e > 0.0;
-        let x = expected.get(i).unwrap_or(0.0);
+        let x = x.unwrap_or(0.0);
         match runs.last_mut() {
             Some(run) if run.0 == service && run.4 == above && day - run.2 == DAY_US => {
                 run.2 = day;
