@@ -14,7 +14,7 @@
 //! Custom, sole-tenant, spot, preemptible, GPU and other SKUs are skipped and counted; a CPU
 //! SKU not priced per hour or a RAM SKU not priced per GiB-hour is skipped and counted too.
 
-use super::gcp_sku::{compute_sku, SERIES};
+use super::gcp_sku::{compute_sku, ComputeSku, SkuResource, SERIES};
 use super::shapes::{family_and_generation, gcp_machine_shape};
 use super::{Architecture, Catalog, Instance, Offer, OfferKind, Payment, Provider};
 use crate::error::{Error, Position, Result};
@@ -42,8 +42,6 @@ struct Sku {
 struct Category {
     #[serde(rename = "resourceFamily", default)]
     resource_family: String,
-    #[serde(rename = "resourceGroup", default)]
-    resource_group: String,
     #[serde(rename = "usageType", default)]
     usage_type: String,
 }
@@ -92,9 +90,10 @@ pub fn load_gcp(path: &Path) -> Result<Catalog> {
     for (i, sku) in list.skus.iter().enumerate() {
         let at = || Position::file(path).row(i as u64 + 1);
         let usage = sku.category.usage_type.as_str();
-        let Some(series) = compute_sku(&sku.description)
-            .filter(|k| !k.custom)
-            .map(|k| k.series)
+        // A predefined machine's vCPU or RAM SKU (gcp_sku reads series and resource).
+        let Some(ComputeSku {
+            series, resource, ..
+        }) = compute_sku(&sku.description).filter(|k| !k.custom)
         else {
             other += 1;
             continue;
@@ -105,15 +104,7 @@ pub fn load_gcp(path: &Path) -> Result<Catalog> {
             other += 1;
             continue;
         }
-        let d = sku.description.to_ascii_lowercase();
-        let group = sku.category.resource_group.as_str();
-        let is_ram =
-            group == "RAM" || d.contains(" ram ") || d.contains("ram in") || d.ends_with(" ram");
-        let is_cpu = !is_ram && (group == "CPU" || d.contains("core") || d.contains("cpu"));
-        if !(is_ram || is_cpu) {
-            other += 1;
-            continue;
-        }
+        let is_ram = resource == SkuResource::Ram;
         let Some(info) = sku.pricing_info.last() else {
             return Err(Error::data(
                 at().column("pricingInfo").value(sku.description.clone()),
