@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use super::billing::HOUR_US;
 use super::{CommitmentParams, CommitmentPlan, Existing, Instrument, Problem, Usage};
 use crate::error::{Error, Result};
 use crate::forecast::{Fitted, MstlParams, TimeSeries};
@@ -216,7 +217,7 @@ fn monthly_cost(plan: &CommitmentPlan) -> Vec<f64> {
 pub(crate) fn scenarios(past: &Usage, horizon: usize, how: Scenarios, seed: u64) -> Result<Usage> {
     let drawn = draw(past, horizon, how, seed)?;
     Ok(match past.start_us() {
-        Some(start) => drawn.starting_at(start + past.hours() as i64 * 3_600_000_000),
+        Some(start) => drawn.starting_at(start + past.hours() as i64 * HOUR_US),
         None => drawn,
     })
 }

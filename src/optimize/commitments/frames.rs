@@ -294,7 +294,7 @@ pub fn problem_from_frames(
         .collect::<Result<Vec<_>>>()?;
     let mut usage_values = Usage::new(pools, n_hours, n_scenarios, values)?;
     // Consecutive hours are dated: months become calendar months.
-    if hours.windows(2).all(|w| w[1] - w[0] == 3_600_000_000) {
+    if hours.windows(2).all(|w| w[1] - w[0] == US_PER_HOUR) {
         if let Some(&first) = hours.first() {
             usage_values = usage_values.starting_at(first);
         }

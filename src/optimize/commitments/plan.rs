@@ -3,6 +3,7 @@
 //! about years the scenarios do not cover.
 
 use super::apply::Evaluation;
+use super::billing::HOUR_US;
 use super::problem::Usage;
 
 /// One instrument to buy.
@@ -173,9 +174,9 @@ pub(crate) fn months(
         .map(|(m, (b, a))| Month {
             month: m + 1,
             start_hour: usage.month_starts().get(m).copied().unwrap_or(0),
-            start_us: usage.start_us().map(|s| {
-                s + usage.month_starts().get(m).copied().unwrap_or(0) as i64 * 3_600_000_000
-            }),
+            start_us: usage
+                .start_us()
+                .map(|s| s + usage.month_starts().get(m).copied().unwrap_or(0) as i64 * HOUR_US),
             eligible_on_demand: a.eligible,
             coverage_before: if b.eligible > 0.0 {
                 b.covered / b.eligible

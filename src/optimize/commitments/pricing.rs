@@ -13,7 +13,7 @@ use super::normalization::{normalization_factor, unit_of, MEMORY_UNIT, VCPU_UNIT
 use super::problem::{Coverage, Instrument, Pool};
 use super::series_prices::series_pool;
 use crate::error::{Error, Result};
-use crate::optimize::catalog::{Catalog, Instance, Offer, OfferKind, Provider};
+use crate::optimize::catalog::{Catalog, Instance, Offer, OfferKind, Payment, Provider};
 
 /// The hourly payment over `term_hours` hours worth `upfront` now at annual rate
 /// `cost_of_capital`: `upfront * i / (1 - (1 + i)^-n)` with `i = (1 + rate)^(1/8760) - 1`
@@ -145,12 +145,21 @@ fn kind_label(kind: OfferKind) -> &'static str {
     }
 }
 
-fn payment_label(offer: &Offer) -> &'static str {
-    match offer.payment {
-        crate::optimize::catalog::Payment::NoUpfront => "no upfront",
-        crate::optimize::catalog::Payment::PartialUpfront => "partial upfront",
-        crate::optimize::catalog::Payment::AllUpfront => "all upfront",
+fn payment_label(payment: Payment) -> &'static str {
+    match payment {
+        Payment::NoUpfront => "no upfront",
+        Payment::PartialUpfront => "partial upfront",
+        Payment::AllUpfront => "all upfront",
     }
+}
+
+/// An offer's name in purchase lists: `RI standard 1y no upfront`, `GCP CUD 3y no upfront`.
+pub(super) fn offer_name(kind: OfferKind, term_years: u8, payment: Payment) -> String {
+    format!(
+        "{} {term_years}y {}",
+        kind_label(kind),
+        payment_label(payment)
+    )
 }
 
 /// The pools (priced on demand per unit-hour: normalized unit on AWS, vCPU elsewhere, vCPU or
@@ -191,12 +200,7 @@ pub fn instruments_from_catalog(
             on_demand: instance.on_demand_hourly / units,
         });
         for offer in &instance.offers {
-            let name = format!(
-                "{} {}y {}",
-                kind_label(offer.kind),
-                offer.term_years,
-                payment_label(offer)
-            );
+            let name = offer_name(offer.kind, offer.term_years, offer.payment);
             match offer.kind {
                 OfferKind::SavingsPlanCompute | OfferKind::AzureSavingsPlan => {
                     let entry = shared

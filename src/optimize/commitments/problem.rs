@@ -9,6 +9,7 @@
 //! `rate` commitment units of that hour (1 for a Reserved Instance, the Savings Plan price of
 //! the unit-hour for a Savings Plan), so one type describes every kind of commitment.
 
+use super::billing::HOUR_US;
 use crate::error::{Error, Result};
 use crate::optimize::catalog::{OfferKind, Payment};
 
@@ -38,8 +39,6 @@ pub struct Usage {
     start_us: Option<i64>,
     month_starts: Vec<usize>,
 }
-
-const HOUR_US: i64 = 3_600_000_000;
 
 /// The first hour of each month over `hours` hours: 730-hour blocks, or the UTC calendar
 /// months from `start_us` (the first month may be partial).

@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use super::pricing::{PoolKey, PoolResource};
+use super::pricing::{offer_name, PoolKey, PoolResource};
 use super::problem::{Coverage, Instrument, Pool};
 use crate::error::{Error, Result};
 use crate::optimize::catalog::{Catalog, Instance, OfferKind, Payment};
@@ -131,13 +131,12 @@ pub(super) fn series_pool(catalog: &Catalog, key: &PoolKey) -> Result<(Pool, Vec
         } else {
             0.0
         };
-        let payment_label = match payment {
-            Payment::NoUpfront => "no upfront",
-            Payment::PartialUpfront => "partial upfront",
-            Payment::AllUpfront => "all upfront",
-        };
         instruments.push(Instrument {
-            name: format!("GCP CUD {term_years}y {payment_label} {}", key.id),
+            name: format!(
+                "{} {}",
+                offer_name(OfferKind::GcpCommittedUse, term_years, payment),
+                key.id
+            ),
             kind: OfferKind::GcpCommittedUse,
             term_years,
             payment,
