@@ -176,8 +176,6 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
     let spans = spans_of(&df, &hour)?;
     let mut stated = stated_terms(&df, None)?;
     stated.extend(params.contracts.clone());
-    // GCP vCPU and RAM rows and commitment fees (gcp_usage.rs); the other rows are read here.
-    let gcp = gcp_usage::read(&df, params, &stated)?;
     let cid = text(&df, "CommitmentDiscountId")?;
     let ctype = text(&df, "CommitmentDiscountType")?;
     let ccat = text(&df, "CommitmentDiscountCategory")?;
@@ -194,6 +192,22 @@ pub fn bill_usage(costs: LazyFrame, params: &BillingParams) -> Result<BillUsage>
     }
     let names = text(&df, "CommitmentDiscountName")?;
     let descriptions = text(&df, "ChargeDescription")?;
+    // GCP vCPU and RAM rows and commitment fees (gcp_usage.rs); the other rows are read here.
+    let read = gcp_usage::Columns {
+        providers: &providers,
+        category: &category,
+        service_category: &service_category,
+        descriptions: &descriptions,
+        region: &region,
+        consumed: &consumed,
+        consumed_unit: &unit,
+        effective: &effective,
+        commitment: &cid,
+        commitment_category: &ccat,
+        hour: &hour,
+        spans: &spans,
+    };
+    let gcp = gcp_usage::read(&df, &read, params, &stated)?;
 
     // (family, region) -> instance type -> hour -> instance-hours.
     type Series = BTreeMap<String, BTreeMap<i64, f64>>;

@@ -39,7 +39,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::bill_columns::{hours_of, number, provider, spans_of, text};
+use super::bill_columns::{number, provider, text};
 use super::billing::{BillingParams, OwnedCommitment, HOUR_US};
 use super::owned::commitment_end;
 use super::pricing::PoolResource;
@@ -155,12 +155,32 @@ fn quantity(
     }
 }
 
-/// Reads the GCP vCPU and RAM rows and commitment fee rows of `df` (module docs).
+/// The bill's columns, by row, that [`super::billing`] has read already (with
+/// [`super::bill_columns`]); [`read`] reads the others it needs.
+pub(super) struct Columns<'a> {
+    pub providers: &'a [Option<String>],
+    pub category: &'a [Option<String>],
+    pub service_category: &'a [Option<String>],
+    pub descriptions: &'a [Option<String>],
+    pub region: &'a [Option<String>],
+    pub consumed: &'a [Option<f64>],
+    pub consumed_unit: &'a [Option<String>],
+    pub effective: &'a [Option<f64>],
+    pub commitment: &'a [Option<String>],
+    pub commitment_category: &'a [Option<String>],
+    pub hour: &'a [Option<i64>],
+    /// Hours each row's charge period spans ([`super::bill_columns::spans_of`]).
+    pub spans: &'a [i64],
+}
+
+/// Reads the GCP vCPU and RAM rows and commitment fee rows of `df` (module docs), whose
+/// columns already read are `columns`.
 ///
 /// # Errors
 /// [`Error::Data`] naming the row, column and value of a quantity in an unexpected unit.
 pub(super) fn read(
     df: &DataFrame,
+    columns: &Columns<'_>,
     params: &BillingParams,
     stated: &BTreeMap<String, StatedTerm>,
 ) -> Result<GcpUsage> {
@@ -169,7 +189,20 @@ pub(super) fn read(
         taken: vec![false; n],
         ..GcpUsage::default()
     };
-    let providers = text(df, "ProviderName")?;
+    let Columns {
+        providers,
+        category,
+        service_category,
+        descriptions,
+        region,
+        consumed: consumed_qty,
+        consumed_unit,
+        effective,
+        commitment,
+        commitment_category,
+        hour,
+        spans,
+    } = *columns;
     if !providers
         .iter()
         .flatten()
@@ -177,19 +210,8 @@ pub(super) fn read(
     {
         return Ok(out);
     }
-    let category = text(df, "ChargeCategory")?;
-    let service_category = text(df, "ServiceCategory")?;
-    let descriptions = text(df, "ChargeDescription")?;
-    let region = text(df, "RegionId")?;
     let resource_id = text(df, "ResourceId")?;
     let (pricing_qty, pricing_unit) = (number(df, "PricingQuantity")?, text(df, "PricingUnit")?);
-    let (consumed_qty, consumed_unit) =
-        (number(df, "ConsumedQuantity")?, text(df, "ConsumedUnit")?);
-    let effective = number(df, "EffectiveCost")?;
-    let commitment = text(df, "CommitmentDiscountId")?;
-    let commitment_category = text(df, "CommitmentDiscountCategory")?;
-    let hour = hours_of(df, "ChargePeriodStart")?;
-    let spans = spans_of(df, &hour)?;
 
     // (pool, resource id, term) -> fees.
     let mut fees: BTreeMap<(SeriesPool, Option<String>, u8), Fees> = BTreeMap::new();
@@ -330,6 +352,41 @@ fn owned(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::optimize::commitments::bill_columns::{hours_of, spans_of};
+
+    /// [`super::read`] with the shared columns read as [`super::super::billing`] reads them.
+    fn read(
+        df: &DataFrame,
+        params: &BillingParams,
+        stated: &BTreeMap<String, StatedTerm>,
+    ) -> Result<GcpUsage> {
+        let t = |name: &str| text(df, name).unwrap();
+        let (providers, category, service_category) =
+            (t("ProviderName"), t("ChargeCategory"), t("ServiceCategory"));
+        let (descriptions, region, consumed_unit) =
+            (t("ChargeDescription"), t("RegionId"), t("ConsumedUnit"));
+        let (commitment, commitment_category) =
+            (t("CommitmentDiscountId"), t("CommitmentDiscountCategory"));
+        let consumed = number(df, "ConsumedQuantity")?;
+        let effective = number(df, "EffectiveCost")?;
+        let hour = hours_of(df, "ChargePeriodStart")?;
+        let spans = spans_of(df, &hour)?;
+        let columns = Columns {
+            providers: &providers,
+            category: &category,
+            service_category: &service_category,
+            descriptions: &descriptions,
+            region: &region,
+            consumed: &consumed,
+            consumed_unit: &consumed_unit,
+            effective: &effective,
+            commitment: &commitment,
+            commitment_category: &commitment_category,
+            hour: &hour,
+            spans: &spans,
+        };
+        super::read(df, &columns, params, stated)
+    }
 
     const START: i64 = 1_772_409_600_000_000;
 
