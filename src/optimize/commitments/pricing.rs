@@ -39,6 +39,20 @@ pub fn hourly_equivalent(upfront: f64, term_hours: usize, cost_of_capital: f64) 
 }
 
 /// What a pool's usage counts.
+///
+/// ```
+/// use capcast::optimize::catalog::Provider;
+/// use capcast::optimize::commitments::{PoolKey, PoolResource};
+/// let memory = PoolKey {
+///     id: "n2 memory/us-central1".into(),
+///     provider: Provider::Gcp,
+///     region: "us-central1".into(),
+///     family: "n2".into(),
+///     resource: "memory".parse::<PoolResource>().unwrap(),
+/// };
+/// assert_eq!((memory.resource.as_str(), memory.unit()), ("memory", "GiB-hours"));
+/// assert!("disks".parse::<PoolResource>().is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum PoolResource {
     /// Instance-hours of a family, weighed by their units: normalized units on AWS, vCPUs on
